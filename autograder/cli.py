@@ -1,0 +1,119 @@
+"""The `autograder` command line: a thin layer over plain functions that reuses their defaults."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from autograder import grading
+from autograder.plugin import GraderFault
+from autograder.results import write_json
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    target = Path(args.submission)
+    limits = dict(
+        seed=args.seed,
+        exercise_timeout=args.timeout,
+        submission_timeout=args.submission_timeout,
+        memory_mb=args.memory_mb,
+    )
+    if target.is_dir():
+        results = grading.grade_directory(target, args.out, progress=not args.quiet, **limits)
+        graded = [r for r in results if r.status == "graded"]
+        print(f"graded {len(graded)} of {len(results)} submissions; {len(results) - len(graded)} could not be graded")
+        print(f"wrote {Path(args.out) / 'grades.csv'} and a results.json and feedback.txt per submission")
+        low = [r for r in results if r.score < (args.fail_under or 0)]
+        return 1 if args.fail_under is not None and low else 0
+    result = grading.grade_submission(target, **limits)
+    print(result.table())
+    write_json(Path(args.results), result.to_gradescope())
+    if args.fail_under is not None and result.score < args.fail_under:
+        print(f"score {result.score:g} is under --fail-under {args.fail_under:g}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from autograder.validate import validate_course
+
+    problems = validate_course()
+    for problem in problems:
+        print(problem)
+    if not problems:
+        print("course valid")
+    return 1 if problems else 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from autograder.release import release_course
+
+    for path in release_course(Path(args.out)):
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_prove(args: argparse.Namespace) -> int:
+    from autograder.course import course_assignments
+    from autograder.prove import matrix, prove_course, summary
+
+    assignments = [a for a in course_assignments() if not args.assignment or a.id in args.assignment]
+    rows = prove_course(tuple(assignments), seed=args.seed, progress=not args.quiet)
+    print(matrix(rows))
+    print()
+    print(summary(rows))
+    bad = [r for r in rows if (r.kind == "mutant") == r.target_full or not r.others_full or not r.hint_shown]
+    return 1 if bad else 0
+
+
+def cmd_sample_class(args: argparse.Namespace) -> int:
+    from autograder.course import course_assignments
+    from autograder.samples import build_sample_class
+
+    for path in build_sample_class(Path(args.out), course_assignments()):
+        print(f"wrote {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="autograder", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    grade = sub.add_parser("grade", help="grade a notebook, or every notebook under a folder")
+    grade.add_argument("submission", help="a .ipynb file, or a folder (nbgrader's submitted/ or flat)")
+    grade.add_argument("--results", default="results.json", help="results file for one notebook (Gradescope schema)")
+    grade.add_argument("--out", default="graded", help="output folder when grading a folder")
+    grade.add_argument("--seed", type=int, default=grading.DEFAULT_SEED, help="seed for torch, NumPy and random")
+    grade.add_argument("--timeout", type=float, default=grading.EXERCISE_TIMEOUT, help="seconds per exercise")
+    grade.add_argument("--submission-timeout", type=float, default=grading.SUBMISSION_TIMEOUT, help="seconds per notebook")
+    grade.add_argument("--memory-mb", type=int, default=grading.MEMORY_MB, help="memory per child process")
+    grade.add_argument("--fail-under", type=float, default=None, help="exit 1 when a score is under this")
+    grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade.set_defaults(func=cmd_grade)
+
+    validate = sub.add_parser("validate", help="check the course: metadata, checks, points, release")
+    validate.set_defaults(func=cmd_validate)
+
+    release = sub.add_parser("release", help="regenerate release/ from source/ with nbgrader")
+    release.add_argument("--out", default="release", help="release folder")
+    release.set_defaults(func=cmd_release)
+    prove = sub.add_parser("prove", help="grade the mutant catalogue: what the hidden and visible checks catch")
+    prove.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
+    prove.add_argument("--seed", type=int, default=grading.DEFAULT_SEED)
+    prove.add_argument("--quiet", action="store_true", help="no progress bar")
+    prove.set_defaults(func=cmd_prove)
+
+    sample = sub.add_parser("sample-class", help="rebuild the sample class from release/ and source/")
+    sample.add_argument("--out", default="sample_class", help="course folder to write submitted/ into")
+    sample.set_defaults(func=cmd_sample_class)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except GraderFault as exc:
+        print(f"grader error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,104 @@
+"""The pytest plugin that hands probe results to the hidden checks and collects their outcomes."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from autograder.probes import PROBES
+from autograder.results import CheckResult
+
+TEST_NAME = re.compile(r"^test_exercise(\d+)(?:_\w+)?$")
+
+
+class GraderFault(Exception):
+    """The grader itself failed (the instructor's reference raised): not the student's fault."""
+
+
+class ExerciseRun:
+    """The probe results of one exercise, or why the exercise could not run."""
+
+    def __init__(self, probes: dict | None = None, error: str | None = None):
+        self.probes, self.error = probes or {}, error
+
+
+class GradingPlugin:
+    """Serves `probes(name) -> (student_data, reference_data)` and records each test's outcome."""
+
+    def __init__(self, module: str, student: dict[int, ExerciseRun], reference: dict[int, ExerciseRun]):
+        self.module, self.student, self.reference = module, student, reference
+        self.outcomes: dict[str, CheckResult] = {}
+        self.faults: list[str] = []
+
+    def lookup(self, name: str):
+        exercise = PROBES.get(self.module, {}).get(name, (None,))[0]
+        if exercise is None:
+            raise GraderFault(f"no probe named {name!r} in {self.module}")
+        ref = self.reference.get(exercise, ExerciseRun(error="reference not run"))
+        if ref.error or not ref.probes.get(name, {}).get("ok"):
+            detail = ref.error or ref.probes.get(name, {}).get("error")
+            raise GraderFault(f"the instructor's solution failed probe {name}: {detail}")
+        run = self.student.get(exercise)
+        if run is None or run.error:
+            pytest.fail(run.error if run else "not run", pytrace=False)
+        result = run.probes.get(name)
+        if result is None:
+            pytest.fail("the check could not run", pytrace=False)
+        if not result["ok"]:
+            pytest.fail(f"Calling your code failed: {result['error']}", pytrace=False)
+        return result["data"], ref.probes[name]["data"]
+
+    @pytest.fixture
+    def probes(self):
+        return self.lookup
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        if report.when == "call" or (report.when == "setup" and report.failed):
+            self.outcomes[item.name] = self.check_result(item.name, call.excinfo)
+
+    def check_result(self, name: str, excinfo) -> CheckResult:
+        if excinfo is None:
+            return CheckResult(name, True)
+        exc = excinfo.value
+        if isinstance(exc, GraderFault):
+            self.faults.append(f"{name}: {exc}")
+            return CheckResult(name, False, "grader error")
+        if isinstance(exc, (AssertionError, pytest.fail.Exception)):
+            return CheckResult(name, False, str(exc).strip() or f"{name} failed")
+        return CheckResult(name, False, f"The check could not use what your code returned ({type(exc).__name__}).")
+
+
+def run_checks(check_file: Path, plugin: GradingPlugin) -> dict[str, CheckResult]:
+    """Run one check module under pytest, quietly, and return each test's outcome."""
+    args = [
+        str(check_file),
+        "-q",
+        "--assert=plain",
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "addopts=",
+        "-W",
+        "ignore",
+        "--rootdir",
+        str(check_file.parent),
+    ]
+    with contextlib.redirect_stdout(io.StringIO()) as out, contextlib.redirect_stderr(io.StringIO()):
+        code = pytest.main(args, plugins=[plugin])
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise GraderFault(f"pytest could not run {check_file.name} (exit {int(code)}): {out.getvalue()[-500:]}")
+    if plugin.faults:
+        raise GraderFault("; ".join(plugin.faults))
+    return plugin.outcomes
+
+
+def exercise_of_test(name: str) -> int | None:
+    match = TEST_NAME.match(name)
+    return int(match.group(1)) if match else None

@@ -1,0 +1,105 @@
+"""`autograder prove`: grade every mutant and variant of the catalogue and show what catches what."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.course import Assignment
+from autograder.grading import DEFAULT_SEED, grade_notebook
+from autograder.mutation import Mutant, Variant, load_catalogue
+from autograder.samples import assignment_cell, solved_notebook, write_notebook
+
+
+@dataclass
+class ProofRow:
+    """How the grader treated one mutant or variant."""
+
+    assignment: str
+    name: str
+    kind: str  # "mutant" or "variant"
+    exercise: int
+    scores: dict[int, tuple[float, float]]  # exercise -> (score, max)
+    visible_ok: bool  # the notebook's visible check printed "Exercise N: OK"
+    feedback: str
+    hint: str | None = None
+
+    @property
+    def target_full(self) -> bool:
+        score, top = self.scores[self.exercise]
+        return score >= top
+
+    @property
+    def others_full(self) -> bool:
+        return all(s >= m for n, (s, m) in self.scores.items() if n != self.exercise)
+
+    @property
+    def hint_shown(self) -> bool:
+        return self.hint is None or self.hint.lower() in self.feedback.lower()
+
+
+def prove_one(assignment: Assignment, item: Mutant, seed: int = DEFAULT_SEED) -> ProofRow:
+    """Build the notebook with `item` applied to its cell, grade it, and run the target's visible check."""
+    exercise = assignment.exercise_of_grade_id(item.grade_id)
+    answer = item.apply(assignment_cell(assignment, item.grade_id))
+    nb = solved_notebook(assignment, answers={item.grade_id: answer})
+    with tempfile.TemporaryDirectory(prefix="autograder-prove-") as tmp:
+        path = write_notebook(nb, Path(tmp) / f"{assignment.id}.ipynb")
+        results, visible = grade_notebook(nb, path, assignment, seed, visible_for=frozenset({exercise.number}))
+    printed = visible.get(exercise.number) or ""
+    target = next(r for r in results if r.number == exercise.number)
+    return ProofRow(
+        assignment.id,
+        item.name,
+        "variant" if isinstance(item, Variant) else "mutant",
+        exercise.number,
+        {r.number: (r.score, r.max_score) for r in results},
+        f"Exercise {exercise.number}: OK" in printed,
+        target.feedback(),
+        item.hint,
+    )
+
+
+def prove_course(assignments: tuple[Assignment, ...], seed: int = DEFAULT_SEED, progress: bool = True) -> list[ProofRow]:
+    from tqdm import tqdm
+
+    items = [(a, item) for a in assignments for c in [load_catalogue(a.id)] for item in (*c.mutants, *c.variants)]
+    return [prove_one(a, item, seed) for a, item in tqdm(items, desc="proving", unit="case", disable=not progress)]
+
+
+def summary(rows: list[ProofRow]) -> str:
+    mutants = [r for r in rows if r.kind == "mutant"]
+    variants = [r for r in rows if r.kind == "variant"]
+    caught = sum(not r.target_full for r in mutants)
+    accepted = sum(r.target_full and r.others_full for r in variants)
+    visible = sum(not r.visible_ok for r in mutants)
+    return (
+        f"mutants caught by hidden checks: {caught}/{len(mutants)}; "
+        f"variants accepted: {accepted}/{len(variants)}; "
+        f"caught by visible checks: {visible}/{len(mutants)}"
+    )
+
+
+def matrix(rows: list[ProofRow]) -> str:
+    """One line per case: the score on each exercise (target marked *), hidden and visible verdicts."""
+    lines = []
+    for assignment in sorted({r.assignment for r in rows}):
+        group = [r for r in rows if r.assignment == assignment]
+        numbers = sorted({n for r in group for n in r.scores})
+        width = max(len(r.name) for r in group) + 2
+        lines.append(f"\n{assignment}")
+        header = "kind     " + "case".ljust(width) + "".join(f"ex{n:<6}" for n in numbers) + "hidden    visible"
+        lines.append(header)
+        for r in group:
+            cells = "".join(
+                (f"{r.scores[n][0]:g}/{r.scores[n][1]:g}" + ("*" if n == r.exercise else "")).ljust(8) for n in numbers
+            )
+            if r.kind == "mutant":
+                hidden = "caught" if not r.target_full else "MISSED"
+                visible = "caught" if not r.visible_ok else "missed"
+            else:
+                hidden = "accepted" if r.target_full and r.others_full else "REJECTED"
+                visible = "ok" if r.visible_ok else "REJECTED"
+            lines.append(f"{r.kind:<9}{r.name.ljust(width)}{cells}{hidden:<10}{visible}")
+    return "\n".join(lines)

@@ -1,0 +1,122 @@
+"""The course: instructor notebooks, the generated release, and their consistency (issue: the course)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from autograder.course import RELEASE_DIR, SOURCE_DIR, course_assignments
+from autograder.validate import (
+    check_module_problems,
+    metadata_problems,
+    release_problems,
+    solution_only_lines,
+    sync_problems,
+)
+
+IDS = [a.id for a in course_assignments()]
+ALLOWED_NOTEBOOK_METADATA = {"kernelspec", "language_info"}
+ALLOWED_CELL_METADATA = {"nbgrader", "tags"}
+
+
+def by_id(assignment_id):
+    return next(a for a in course_assignments() if a.id == assignment_id)
+
+
+def test_three_assignments_with_number_prefixes():
+    """Are there the three assignments, each source/<id>/<id>.ipynb with a number prefix?"""
+    assert IDS == ["01_tensors_autograd", "02_linear_regression", "03_pytorch_builtins"]
+    for assignment_id in IDS:
+        assert (SOURCE_DIR / assignment_id / f"{assignment_id}.ipynb").exists()
+
+
+@pytest.mark.parametrize("assignment_id", IDS)
+def test_source_metadata_is_valid(assignment_id):
+    """Do the instructor notebooks pass nbgrader's metadata validation, with unique grade_ids and points?"""
+    assert metadata_problems(by_id(assignment_id)) == []
+
+
+@pytest.mark.parametrize("assignment_id", IDS)
+def test_enough_graded_exercises(assignment_id):
+    """Does each notebook have at least 4 graded exercises (5 for the core notebook)?"""
+    assert len(by_id(assignment_id).exercises) >= (5 if assignment_id.startswith("02") else 4)
+
+
+@pytest.mark.parametrize("folder", [SOURCE_DIR, RELEASE_DIR], ids=["source", "release"])
+@pytest.mark.parametrize("assignment_id", IDS)
+def test_notebooks_are_clean(folder, assignment_id):
+    """Are notebooks in source/ and release/ free of outputs and stray metadata?"""
+    nb = nbformat.read(folder / assignment_id / f"{assignment_id}.ipynb", as_version=4)
+    assert set(nb.metadata) <= ALLOWED_NOTEBOOK_METADATA
+    for cell in nb.cells:
+        assert set(cell.metadata) <= ALLOWED_CELL_METADATA, cell.metadata
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+
+
+@pytest.mark.parametrize("assignment_id", IDS)
+def test_every_exercise_is_tagged_for_nbgrader(assignment_id):
+    """Has every exercise solution markers, and a locked check cell named test_exerciseN calling itself?"""
+    for ex in by_id(assignment_id).exercises:
+        assert all("### BEGIN SOLUTION" in c.source and "### END SOLUTION" in c.source for c in ex.solutions)
+        assert f"def test_exercise{ex.number}(" in ex.check.source
+        assert re.search(rf"^test_exercise{ex.number}\(\)", ex.check.source, re.M)
+
+
+def test_release_is_in_sync_with_source():
+    """Is release/ what nbgrader generates from source/ today?"""
+    assert sync_problems() == []
+
+
+@pytest.mark.parametrize("assignment_id", IDS)
+def test_release_leaks_nothing(assignment_id):
+    """Has the release no solution or hidden-test markers, no outputs, no solution-only line?"""
+    assignment = by_id(assignment_id)
+    assert solution_only_lines(assignment), "the leak check must have solution lines to look for"
+    assert release_problems(assignment) == []
+
+
+@pytest.mark.parametrize("assignment_id", IDS)
+def test_hidden_checks_cover_every_exercise(assignment_id):
+    """Has every exercise hidden checks, and does every hidden check name an existing exercise?"""
+    assert check_module_problems(by_id(assignment_id)) == []
+
+
+def run_in_kernel(path) -> nbformat.NotebookNode:
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    return nb
+
+
+def printed(cell) -> str:
+    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+
+
+@pytest.mark.parametrize("assignment_id", IDS)
+def test_instructor_notebook_runs_with_every_check_ok(assignment_id):
+    """Does each instructor notebook run top to bottom in a real kernel in under 60 s, every check OK?"""
+    assignment = by_id(assignment_id)
+    start = time.monotonic()
+    nb = run_in_kernel(assignment.path)
+    assert time.monotonic() - start < 60
+    for ex in assignment.exercises:
+        assert printed(nb.cells[ex.check.index]).strip().endswith(f"Exercise {ex.number}: OK")
+
+
+@pytest.mark.parametrize("assignment_id", IDS)
+def test_release_fails_first_at_the_first_exercise(assignment_id):
+    """Does the release run in a kernel up to its first exercise and fail there with NotImplementedError?"""
+    assignment = by_id(assignment_id)
+    path = RELEASE_DIR / assignment_id / f"{assignment_id}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    with pytest.raises(CellExecutionError) as info:
+        NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    assert info.value.ename == "NotImplementedError"
+    errors = [i for i, c in enumerate(nb.cells) if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    first = assignment.exercises[0]
+    assert errors == [first.check.index]
