@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from autograder import grading
+from autograder import gradebook, grading
 from autograder.plugin import GraderFault
 from autograder.results import write_json
 
@@ -20,18 +20,54 @@ def cmd_grade(args: argparse.Namespace) -> int:
         memory_mb=args.memory_mb,
     )
     if target.is_dir():
-        results = grading.grade_directory(target, args.out, progress=not args.quiet, **limits)
+        shard = parse_shard(args.shard) if args.shard else None
+        results = grading.grade_directory(
+            target, args.out, progress=not args.quiet, shard=shard, jobs=args.jobs, **limits
+        )
         graded = [r for r in results if r.status == "graded"]
         print(f"graded {len(graded)} of {len(results)} submissions; {len(results) - len(graded)} could not be graded")
         print(f"wrote {Path(args.out) / 'grades.csv'} and a results.json and feedback.txt per submission")
+        write_reports(args, results)
         low = [r for r in results if r.score < (args.fail_under or 0)]
         return 1 if args.fail_under is not None and low else 0
     result = grading.grade_submission(target, **limits)
     print(result.table())
     write_json(Path(args.results), result.to_gradescope())
+    write_reports(args, [result])
     if args.fail_under is not None and result.score < args.fail_under:
         print(f"score {result.score:g} is under --fail-under {args.fail_under:g}", file=sys.stderr)
         return 1
+    return 0
+
+
+def write_reports(args: argparse.Namespace, results: list) -> None:
+    """--junit, --classroom and --gradebook: the same results in more formats."""
+    from autograder import reports
+
+    if args.junit:
+        print(f"wrote {reports.write_junit(args.junit, results)}")
+    if args.classroom:
+        print(f"wrote {reports.write_classroom(args.classroom, results)}")
+    if args.gradebook:
+        done = gradebook.record_results(results, args.gradebook)
+        print(f"gradebook: {len(done.graded)} graded and {len(done.ungradable)} ungradable submissions recorded")
+        for line in done.skipped:
+            print(f"gradebook: not recorded: {line}", file=sys.stderr)
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise SystemExit(f"autograder: --shard takes i/n (e.g. 2/4), got {text!r}") from None
+    if not 1 <= index <= count:
+        raise SystemExit(f"autograder: --shard {text}: i must be between 1 and n")
+    return index, count
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    results = grading.merge_runs(args.shards, args.out)
+    print(f"merged {len(results)} submissions from {len(args.shards)} shards into {args.out}")
     return 0
 
 
@@ -76,6 +112,18 @@ def cmd_sample_class(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from autograder import export
+
+    make = export.export_gradescope if args.target == "gradescope" else export.export_classroom
+    try:
+        path = make(Path(args.out), assignments=args.assignment)
+    except ValueError as exc:
+        raise SystemExit(f"autograder export {args.target}: {exc}") from None
+    print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -86,11 +134,29 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--out", default="graded", help="output folder when grading a folder")
     grade.add_argument("--seed", type=int, default=grading.DEFAULT_SEED, help="seed for torch, NumPy and random")
     grade.add_argument("--timeout", type=float, default=grading.EXERCISE_TIMEOUT, help="seconds per exercise")
-    grade.add_argument("--submission-timeout", type=float, default=grading.SUBMISSION_TIMEOUT, help="seconds per notebook")
+    grade.add_argument(
+        "--submission-timeout", type=float, default=grading.SUBMISSION_TIMEOUT, help="seconds per notebook"
+    )
     grade.add_argument("--memory-mb", type=int, default=grading.MEMORY_MB, help="memory per child process")
     grade.add_argument("--fail-under", type=float, default=None, help="exit 1 when a score is under this")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade.add_argument("--shard", default=None, help="grade shard i of n of a folder, e.g. 2/4")
+    grade.add_argument("--jobs", type=int, default=grading.DEFAULT_JOBS, help="submissions graded at a time")
+    grade.add_argument("--junit", metavar="FILE", help="also write JUnit XML (a testsuite per notebook)")
+    grade.add_argument("--classroom", metavar="FILE", help="also write GitHub Classroom's grader-runner JSON")
+    grade.add_argument(
+        "--gradebook",
+        nargs="?",
+        const=gradebook.DEFAULT_DB_URL,
+        metavar="DB_URL",
+        help=f"record the scores in nbgrader's gradebook (any SQLAlchemy URL; alone: {gradebook.DEFAULT_DB_URL})",
+    )
     grade.set_defaults(func=cmd_grade)
+
+    merge = sub.add_parser("merge", help="merge the outputs of sharded `grade DIR --shard i/n` runs")
+    merge.add_argument("shards", nargs="+", help="output folders of the shards (each has run.json)")
+    merge.add_argument("--out", default="graded", help="merged output folder")
+    merge.set_defaults(func=cmd_merge)
 
     validate = sub.add_parser("validate", help="check the course: metadata, checks, points, release")
     validate.set_defaults(func=cmd_validate)
@@ -107,6 +173,18 @@ def build_parser() -> argparse.ArgumentParser:
     sample = sub.add_parser("sample-class", help="rebuild the sample class from release/ and source/")
     sample.add_argument("--out", default="sample_class", help="course folder to write submitted/ into")
     sample.set_defaults(func=cmd_sample_class)
+
+    from autograder.export import CLASSROOM_DIR, GRADESCOPE_ZIP
+
+    export = sub.add_parser("export", help="write a Gradescope autograder zip or a GitHub Classroom template")
+    targets = export.add_subparsers(dest="target", required=True)
+    gradescope = targets.add_parser("gradescope", help="the autograder zip (setup.sh, run_autograder, checks)")
+    gradescope.add_argument("--out", default=str(GRADESCOPE_ZIP), help="zip file to write")
+    classroom = targets.add_parser("classroom", help="a template repository: release notebooks and workflow")
+    classroom.add_argument("--out", default=str(CLASSROOM_DIR), help="folder to write the template into")
+    for target in (gradescope, classroom):
+        target.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
+        target.set_defaults(func=cmd_export)
     return parser
 
 

@@ -23,8 +23,11 @@ def expect(condition: bool, message: str, hint: str | None = None) -> None:
 def expect_tensor(got: dict, what: str, dtype: torch.dtype | None = None) -> torch.Tensor:
     """`got` is `describe(value)`: require a tensor (optionally of `dtype`) and return its values."""
     kind = got.get("type")
-    expect(kind == "Tensor", f"{what} should be a torch.Tensor, got {kind}.",
-           "convert with torch.from_numpy or keep the computation in torch" if kind == "ndarray" else None)
+    expect(
+        kind == "Tensor",
+        f"{what} should be a torch.Tensor, got {kind}.",
+        "convert with torch.from_numpy or keep the computation in torch" if kind == "ndarray" else None,
+    )
     value = got["value"]
     if dtype is not None:
         expect(value.dtype == dtype, f"{what} should have dtype {dtype}, got {value.dtype}.")
@@ -35,10 +38,12 @@ def expect_close(got, want, what: str, rtol: float = 1e-6, atol: float = 1e-8, h
     """Same shape and values within tolerance (tensors or numbers)."""
     got_t = torch.as_tensor(got, dtype=torch.float64)
     want_t = torch.as_tensor(want, dtype=torch.float64)
-    expect(got_t.shape == want_t.shape,
-           f"{what}: expected shape {shape_of(want_t)}, got {shape_of(got_t)}.", hint)
-    expect(bool(torch.isfinite(got_t).all()) or not bool(torch.isfinite(want_t).all()),
-           f"{what}: got inf or nan values.", hint)
+    expect(got_t.shape == want_t.shape, f"{what}: expected shape {shape_of(want_t)}, got {shape_of(got_t)}.", hint)
+    expect(
+        bool(torch.isfinite(got_t).all()) or not bool(torch.isfinite(want_t).all()),
+        f"{what}: got inf or nan values.",
+        hint,
+    )
     close = torch.allclose(got_t, want_t, rtol=rtol, atol=atol, equal_nan=True)
     if not close:
         err = (got_t - want_t).abs().max().item() if got_t.numel() else 0.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -156,7 +156,7 @@ def load_assignment(path: Path) -> Assignment:
     return Assignment(path.stem, path, cells, split_exercises(cells))
 
 
-@lru_cache(maxsize=None)
+@cache
 def course_assignments(source_dir: Path = SOURCE_DIR) -> tuple[Assignment, ...]:
     """Every assignment in `source/`, in order of their ids."""
     paths = sorted(p / f"{p.name}.ipynb" for p in source_dir.iterdir() if p.is_dir())

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from collections import OrderedDict
 import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -17,7 +20,12 @@ DEFAULT_SEED = 0
 EXERCISE_TIMEOUT = 60.0
 SUBMISSION_TIMEOUT = 300.0
 MEMORY_MB = 2048
+DEFAULT_JOBS = max(1, len(os.sched_getaffinity(0)))
 _REFERENCE: dict[tuple[str, int, int], ExerciseRun] = {}
+_REFERENCE_LOCK = threading.Lock()
+# identical answers give identical runs (same cells, same seed): keep the latest few thousand
+_RUNS: OrderedDict[tuple, tuple[ExerciseRun, float, str | None]] = OrderedDict()
+_RUNS_LIMIT = 4096
 
 
 def exercise_cells(assignment: Assignment, exercise: Exercise, answers: list[str] | None) -> tuple:
@@ -67,19 +75,48 @@ def run_exercise(
     if outcome.payload is None:
         return ExerciseRun(error=outcome.error), outcome.seconds, None
     payload = outcome.payload
+    seconds = float(payload.get("seconds", outcome.seconds))
     if payload.get("cell_error"):
-        return ExerciseRun(error=payload["cell_error"]), outcome.seconds, payload.get("visible")
-    return ExerciseRun(probes=payload.get("probes", {})), outcome.seconds, payload.get("visible")
+        return ExerciseRun(error=payload["cell_error"]), seconds, payload.get("visible")
+    return ExerciseRun(probes=payload.get("probes", {})), seconds, payload.get("visible")
+
+
+def cached_run(
+    assignment: Assignment,
+    exercise: Exercise,
+    answers: list[str],
+    seed: int,
+    timeout: float,
+    workdir: str,
+    memory_mb: int,
+    visible: bool,
+) -> tuple[ExerciseRun, float, str | None]:
+    """`run_exercise`, reusing the run of identical answers (a run that timed out is not reused)."""
+    key = (assignment.id, exercise.number, seed, tuple(answers), memory_mb, visible)
+    with _REFERENCE_LOCK:
+        if key in _RUNS:
+            _RUNS.move_to_end(key)
+            return _RUNS[key]
+    outcome = run_exercise(assignment, exercise, answers, seed, timeout, workdir, memory_mb, visible=visible)
+    if not (outcome[0].error or "").startswith("timed out"):
+        with _REFERENCE_LOCK:
+            _RUNS[key] = outcome
+            while len(_RUNS) > _RUNS_LIMIT:
+                _RUNS.popitem(last=False)
+    return outcome
 
 
 def reference_run(assignment: Assignment, exercise: Exercise, seed: int) -> ExerciseRun:
     """The instructor's solution, run the same way (cached per assignment, exercise and seed)."""
     key = (assignment.id, exercise.number, seed)
-    if key not in _REFERENCE:
+    with _REFERENCE_LOCK:
+        cached = _REFERENCE.get(key)
+    if cached is None:
         with tempfile.TemporaryDirectory(prefix="autograder-ref-") as workdir:
-            run, _, _ = run_exercise(assignment, exercise, None, seed, EXERCISE_TIMEOUT * 2, workdir)
-        _REFERENCE[key] = run
-    return _REFERENCE[key]
+            cached, _, _ = run_exercise(assignment, exercise, None, seed, EXERCISE_TIMEOUT * 2, workdir)
+        with _REFERENCE_LOCK:
+            _REFERENCE[key] = cached
+    return cached
 
 
 def score_exercises(
@@ -95,7 +132,9 @@ def score_exercises(
         passed = sum(c.passed for c in checks)
         score = round(ex.points * passed / len(checks), 4) if checks else 0.0
         message = "" if checks else "no hidden checks for this exercise"
-        results.append(ExerciseResult(ex.number, ex.title, score, ex.points, checks, message, seconds.get(ex.number, 0.0)))
+        results.append(
+            ExerciseResult(ex.number, ex.title, score, ex.points, checks, message, seconds.get(ex.number, 0.0))
+        )
     return results
 
 
@@ -121,13 +160,16 @@ def grade_notebook(
             left = deadline - time.monotonic()
             if not answers:
                 names = ", ".join(sorted(ex.names)) or ", ".join(ex.grade_ids)
-                student[ex.number] = ExerciseRun(error=f"No answer found (looked for cell {ex.grade_ids[0]!r} or a definition of {names}).")
+                student[ex.number] = ExerciseRun(
+                    error=f"No answer found (looked for cell {ex.grade_ids[0]!r} or a definition of {names})."
+                )
             elif left <= 0:
-                student[ex.number] = ExerciseRun(error=f"Not graded: the submission's time limit of {submission_timeout:g} s was used up.")
+                student[ex.number] = ExerciseRun(
+                    error=f"Not graded: the submission's time limit of {submission_timeout:g} s was used up."
+                )
             else:
-                student[ex.number], seconds[ex.number], visible[ex.number] = run_exercise(
-                    assignment, ex, answers, seed, min(exercise_timeout, left), workdir, memory_mb,
-                    visible=ex.number in visible_for,
+                student[ex.number], seconds[ex.number], visible[ex.number] = cached_run(
+                    assignment, ex, answers, seed, min(exercise_timeout, left), workdir, memory_mb, ex.number in visible_for
                 )
         return score_exercises(assignment, student, seconds, seed), visible
 
@@ -167,6 +209,32 @@ def find_submissions(folder: Path) -> list[tuple[str, Path]]:
     return found
 
 
+def select_shard(items: list, shard: tuple[int, int] | None) -> list:
+    """Shard i of n (1-based): every n-th item starting at the i-th, so shards are disjoint and cover all."""
+    if shard is None:
+        return items
+    index, count = shard
+    if not 1 <= index <= count:
+        raise ValueError(f"shard {index}/{count}: the index must be between 1 and {count}")
+    return items[index - 1 :: count]
+
+
+def write_batch(results: list[SubmissionResult], out: Path) -> None:
+    """Write each submission's results.json and feedback.txt, the class CSV and run.json (for merging),
+    and the whole run as JUnit XML (junit.xml) and GitHub Classroom's runner JSON (classroom.json)."""
+    from autograder.reports import write_classroom, write_junit
+    from autograder.results import write_csv, write_json
+
+    for result in results:
+        target = out / result.student / (result.assignment or Path(result.path).stem)
+        write_json(target / "results.json", result.to_gradescope())
+        (target / "feedback.txt").write_text(result.feedback())
+    write_csv(out / "grades.csv", results)
+    write_json(out / "run.json", {"submissions": [r.to_dict() for r in results]})
+    write_junit(out / "junit.xml", results)
+    write_classroom(out / "classroom.json", results)
+
+
 def grade_directory(
     folder: Path | str,
     out: Path | str = "graded",
@@ -175,19 +243,44 @@ def grade_directory(
     submission_timeout: float = SUBMISSION_TIMEOUT,
     memory_mb: int = MEMORY_MB,
     progress: bool = True,
+    shard: tuple[int, int] | None = None,
+    jobs: int = DEFAULT_JOBS,
 ) -> list[SubmissionResult]:
-    """Grade every notebook under `folder`; write results.json and feedback.txt per submission and grades.csv."""
+    """Grade every notebook under `folder` (or one shard of them) with `jobs` submissions at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from tqdm import tqdm
 
-    from autograder.results import write_csv, write_json
-
     folder, out = Path(folder), Path(out)
-    results = []
-    for student, path in tqdm(find_submissions(folder), desc="grading", unit="nb", disable=not progress):
-        result = grade_submission(path, seed, exercise_timeout, submission_timeout, memory_mb, student)
-        target = out / student / (result.assignment or path.stem)
-        write_json(target / "results.json", result.to_gradescope())
-        (target / "feedback.txt").write_text(result.feedback())
-        results.append(result)
-    write_csv(out / "grades.csv", results)
+    work = select_shard(find_submissions(folder), shard)
+
+    def grade(item: tuple[str, Path]) -> SubmissionResult:
+        student, path = item
+        return grade_submission(path, seed, exercise_timeout, submission_timeout, memory_mb, student)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        results = list(tqdm(pool.map(grade, work), total=len(work), desc="grading", unit="nb", disable=not progress))
+    write_batch(results, out)
     return results
+
+
+def merge_runs(folders: list[Path | str], out: Path | str) -> list[SubmissionResult]:
+    """Merge the run.json of several shard outputs into one batch output."""
+    import json
+
+    from autograder.results import SubmissionResult
+
+    results = []
+    for folder in folders:
+        data = json.loads((Path(folder) / "run.json").read_text())
+        results += [SubmissionResult.from_dict(item) for item in data["submissions"]]
+    results.sort(key=lambda r: (r.student, r.assignment, r.path))
+    write_batch(results, Path(out))
+    return results
+
+
+def clear_cache() -> None:
+    """Forget cached student and reference runs (after the checks or source/ changed)."""
+    with _REFERENCE_LOCK:
+        _RUNS.clear()
+        _REFERENCE.clear()

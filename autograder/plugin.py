@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from autograder.probes import PROBES
 from autograder.results import CheckResult
 
+PYTEST_LOCK = threading.Lock()  # pytest.main is not thread-safe
 TEST_NAME = re.compile(r"^test_exercise(\d+)(?:_\w+)?$")
 
 
@@ -90,7 +92,7 @@ def run_checks(check_file: Path, plugin: GradingPlugin) -> dict[str, CheckResult
         "--rootdir",
         str(check_file.parent),
     ]
-    with contextlib.redirect_stdout(io.StringIO()) as out, contextlib.redirect_stderr(io.StringIO()):
+    with PYTEST_LOCK, contextlib.redirect_stdout(io.StringIO()) as out:
         code = pytest.main(args, plugins=[plugin])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise GraderFault(f"pytest could not run {check_file.name} (exit {int(code)}): {out.getvalue()[-500:]}")

@@ -61,7 +61,9 @@ def prove_one(assignment: Assignment, item: Mutant, seed: int = DEFAULT_SEED) ->
     )
 
 
-def prove_course(assignments: tuple[Assignment, ...], seed: int = DEFAULT_SEED, progress: bool = True) -> list[ProofRow]:
+def prove_course(
+    assignments: tuple[Assignment, ...], seed: int = DEFAULT_SEED, progress: bool = True
+) -> list[ProofRow]:
     from tqdm import tqdm
 
     items = [(a, item) for a in assignments for c in [load_catalogue(a.id)] for item in (*c.mutants, *c.variants)]

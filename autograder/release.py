@@ -30,7 +30,9 @@ def release_course(out: Path = REPO_ROOT / "release", source_dir: Path = SOURCE_
         for folder in sorted(p for p in (root / "source").iterdir() if p.is_dir()):
             result = api.generate_assignment(folder.name, force=True)
             if not result.get("success"):
-                raise RuntimeError(f"nbgrader could not release {folder.name}: {result.get('error') or result.get('log')}")
+                raise RuntimeError(
+                    f"nbgrader could not release {folder.name}: {result.get('error') or result.get('log')}"
+                )
             target = Path(out) / folder.name
             if target.exists():
                 shutil.rmtree(target)

@@ -92,6 +92,15 @@ class SubmissionResult:
     def to_dict(self) -> dict:
         return asdict(self) | {"score": self.score, "max_score": self.max_score}
 
+    @classmethod
+    def from_dict(cls, data: dict) -> SubmissionResult:
+        """The inverse of `to_dict` (score and max_score are recomputed)."""
+        exercises = [
+            ExerciseResult(**(ex | {"checks": [CheckResult(**c) for c in ex["checks"]]})) for ex in data["exercises"]
+        ]
+        fields = {k: data[k] for k in ("path", "student", "assignment", "status", "error", "seed", "execution_time")}
+        return cls(exercises=exercises, **fields)
+
     def feedback(self) -> str:
         """Plain-text feedback a student can act on."""
         lines = [f"{self.assignment} — {Path(self.path).name}"]
@@ -113,9 +122,7 @@ class SubmissionResult:
             rows.append((ex.title, f"{ex.score:g}/{ex.max_score:g}", ex.status, first[:100]))
         rows.append(("total", f"{self.score:g}/{self.max_score:g}", "", ""))
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
-        return "\n".join(
-            "  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3] for r in rows
-        ).rstrip()
+        return "\n".join("  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3] for r in rows).rstrip()
 
 
 def write_json(path: Path, data: dict) -> None:
@@ -129,9 +136,7 @@ def write_csv(path: Path, results: list[SubmissionResult]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(
-            ["student", "assignment", *[f"exercise{n}" for n in numbers], "total", "max_score", "status"]
-        )
+        writer.writerow(["student", "assignment", *[f"exercise{n}" for n in numbers], "total", "max_score", "status"])
         for r in sorted(results, key=lambda r: (r.student, r.assignment, r.path)):
             scores = {ex.number: ex.score for ex in r.exercises}
             status = "graded" if r.status == "graded" else f"could not be graded: {r.error}"

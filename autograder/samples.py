@@ -54,8 +54,8 @@ def build_sample_class(out: Path, assignments: tuple[Assignment, ...]) -> list[P
             first_wrong.setdefault(mutant.grade_id, mutant)
         wrong = {gid: m.apply(assignment_cell(assignment, gid)) for gid, m in first_wrong.items()}
 
-        def target(student: str) -> Path:
-            return out / "submitted" / student / assignment.id / f"{assignment.id}.ipynb"
+        def target(student: str, assignment_id: str = assignment.id) -> Path:
+            return out / "submitted" / student / assignment_id / f"{assignment_id}.ipynb"
 
         written.append(write_notebook(solved_notebook(assignment), target("ada_complete")))
         half = set(solution_ids[len(solution_ids) // 2 :])

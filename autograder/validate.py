@@ -65,7 +65,8 @@ def check_module_problems(assignment: Assignment) -> list[str]:
     numbers = {ex.number for ex in assignment.exercises}
     problems = [f"{assignment.id}: exercise {n} has no hidden checks" for n in sorted(numbers - tests)]
     problems += [
-        f"{assignment.id}: hidden check for exercise {n}, which does not exist" for n in sorted((tests | probes) - numbers)
+        f"{assignment.id}: hidden check for exercise {n}, which does not exist"
+        for n in sorted((tests | probes) - numbers)
     ]
     if -1 in tests:
         problems.append(f"{assignment.id}: a hidden test is not named test_exerciseN[_property]")
@@ -78,8 +79,10 @@ def solution_only_lines(assignment: Assignment) -> set[str]:
     nb = nbformat.read(assignment.path, as_version=4)
     for cell in nb.cells:
         in_region = False
-        whole = cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution") and (
-            "### BEGIN SOLUTION" not in cell.source
+        whole = (
+            cell.cell_type == "code"
+            and cell.metadata.get("nbgrader", {}).get("solution")
+            and ("### BEGIN SOLUTION" not in cell.source)
         )
         for line in cell.source.splitlines():
             text = line.strip()
@@ -106,7 +109,9 @@ def release_problems(assignment: Assignment, release_dir: Path = RELEASE_DIR) ->
         if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count")):
             problems.append(f"{assignment.id}: release cell {index} has outputs")
         leaked = {line.strip() for line in cell.source.splitlines()} & secret
-        problems += [f"{assignment.id}: release cell {index} leaks a solution line: {line[:60]!r}" for line in sorted(leaked)]
+        problems += [
+            f"{assignment.id}: release cell {index} leaks a solution line: {line[:60]!r}" for line in sorted(leaked)
+        ]
     points = {
         c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"].get("points", 0))
         for c in nb.cells
@@ -129,7 +134,9 @@ def sync_problems(release_dir: Path = RELEASE_DIR) -> list[str]:
             if not committed.exists():
                 problems.append(f"release/{fresh.relative_to(tmp)} is missing; run `autograder release`")
             elif json.loads(committed.read_text()) != json.loads(fresh.read_text()):
-                problems.append(f"release/{fresh.relative_to(tmp)} is out of date with source/; run `autograder release`")
+                problems.append(
+                    f"release/{fresh.relative_to(tmp)} is out of date with source/; run `autograder release`"
+                )
     return problems
 
 
@@ -141,12 +148,16 @@ def scoring_problems(assignment: Assignment, release_dir: Path = RELEASE_DIR) ->
     solved = grade_submission(assignment.path)
     for ex in solved.exercises:
         if ex.score != ex.max_score:
-            problems.append(f"{assignment.id}: the instructor's solution scores {ex.score:g}/{ex.max_score:g} on exercise {ex.number}: {ex.feedback()[:200]}")
+            problems.append(
+                f"{assignment.id}: the instructor's solution scores {ex.score:g}/{ex.max_score:g} on exercise {ex.number}: {ex.feedback()[:200]}"
+            )
     release = release_dir / assignment.id / f"{assignment.id}.ipynb"
     if release.exists():
         blank = grade_submission(release)
         if blank.status != "graded" or blank.score != 0:
-            problems.append(f"{assignment.id}: the untouched release scores {blank.score:g} ({blank.status} {blank.error})")
+            problems.append(
+                f"{assignment.id}: the untouched release scores {blank.score:g} ({blank.status} {blank.error})"
+            )
     return problems
 
 

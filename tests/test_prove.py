@@ -55,7 +55,12 @@ def test_hints_appear_for_their_mutants(rows):
 
 def test_visible_checks_catch_what_the_catalogue_says(rows):
     """Does each visible check catch the mutants marked visible, and can every visible check fail?"""
-    flagged = {(c.assignment, m.name) for c in map(load_catalogue, [a.id for a in course_assignments()]) for m in c.mutants if m.visible}
+    flagged = {
+        (c.assignment, m.name)
+        for c in map(load_catalogue, [a.id for a in course_assignments()])
+        for m in c.mutants
+        if m.visible
+    }
     wrong_flags = [describe(r) for r in rows if (r.assignment, r.name) in flagged and r.visible_ok]
     assert wrong_flags == []
     for assignment in course_assignments():

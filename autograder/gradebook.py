@@ -1,0 +1,390 @@
+"""Scores into nbgrader's gradebook, so that the formgrader and `nbgrader export` show them.
+
+`record_results` mirrors what `nbgrader autograde` leaves in the database: the assignment, its notebook,
+a grade cell per `test_exerciseN` check cell (max_score = the cell's points in source/), a solution cell
+per answer cell, and per submission the student, the submitted assignment and notebook, a Grade per grade
+cell with `auto_score` set, and a Comment per solution cell (the exercise's feedback, as `auto_comment`).
+
+A submission that could not be graded is recorded as such, not as 0: its grades get `auto_score` None and
+`needs_manual_grade` True, the submitted notebook is flagged, and the reason is the auto comment. The
+formgrader lists it as needing manual grading and flagged. nbgrader's own CSV exporter cannot tell it apart:
+`nbgrader export` writes raw_score 0.0 and score 0.0 for it (a Grade without scores counts as 0 there), the
+same as for a student who submitted nothing. `nbgrader export --exporter autograder.gradebook.StatusCsvExportPlugin`
+writes the same columns plus `status` ("graded", "needs manual grade", "not submitted") and leaves the
+scores of an ungraded submission empty.
+
+Each submission is written in one transaction, retried when another writer gets in the way: two batch runs
+writing at once race on the unique constraints (students, submissions, cells) and, on sqlite, on the one
+write lock ("database is locked"). Re-running updates the rows; it never duplicates them.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib.util
+import random
+import time
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+from autograder.course import Assignment, course_assignments
+from autograder.results import SubmissionResult
+
+DEFAULT_DB_URL = "sqlite:///gradebook.db"
+DEFAULT_COURSE_ID = "default_course"
+RETRIES = 12
+UNGRADABLE = "Could not be graded: "
+
+T = TypeVar("T")
+
+
+@dataclass
+class Recorded:
+    """What `record_results` wrote: 'student/assignment' labels, and what it could not place, with why."""
+
+    graded: list[str] = field(default_factory=list)
+    ungradable: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+# What another writer getting in first looks like: a unique constraint (a student, submission or cell
+# inserted by the other run), sqlite's one write lock, PostgreSQL's deadlock and serialization failures,
+# and, while both create a fresh database, a table or type that the other just created.
+RACE_MESSAGES = (
+    "unique constraint",
+    "duplicate key",
+    "database is locked",
+    "database table is locked",
+    "deadlock detected",
+    "could not serialize",
+    "already exists",
+)
+
+
+def _database_errors() -> tuple[type[Exception], ...]:
+    from nbgrader.api import InvalidEntry
+    from sqlalchemy.exc import DBAPIError
+
+    return (DBAPIError, InvalidEntry)  # nbgrader's InvalidEntry wraps the DBAPIError while it sets up a database
+
+
+def is_race(exc: Exception) -> bool:
+    """Whether running the transaction again can succeed (a wrong URL or password cannot)."""
+    from sqlalchemy.exc import IntegrityError
+
+    return isinstance(exc, IntegrityError) or any(m in str(exc).lower() for m in RACE_MESSAGES)
+
+
+def _backoff(attempt: int) -> None:
+    time.sleep(min(2.0, 0.02 * 2**attempt) * (0.5 + random.random()))
+
+
+def alembic_head() -> str:
+    """nbgrader's schema revision, read in-process from its alembic scripts."""
+    import nbgrader
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(nbgrader.__file__).parent / "alembic"))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+@contextmanager
+def _alembic_in_process():
+    """When nbgrader creates a database it runs the `alembic` command: 3 s, and only when it is on PATH
+    (it is not when `.venv/bin/autograder` runs outside the venv). Give it the same answer in-process."""
+    import nbgrader.api
+
+    original = nbgrader.api.get_alembic_version
+    nbgrader.api.get_alembic_version = alembic_head
+    try:
+        yield
+    finally:
+        nbgrader.api.get_alembic_version = original
+
+
+def open_gradebook(db_url: str = DEFAULT_DB_URL, course_id: str = DEFAULT_COURSE_ID, retries: int = RETRIES):
+    """nbgrader's Gradebook, retried while another process is creating the same database's tables."""
+    from nbgrader.api import Gradebook
+    from sqlalchemy import inspect, text
+
+    if db_url.startswith("postgresql://") and importlib.util.find_spec("psycopg") is None:
+        raise ValueError(
+            "SQLAlchemy reads postgresql:// as the psycopg (version 3) driver, which is not installed; "
+            "write the URL as postgresql+psycopg2://..."
+        )
+    for attempt in range(retries):
+        try:
+            with _alembic_in_process():
+                gb = Gradebook(db_url, course_id=course_id)
+        except _database_errors() as exc:
+            gc.collect()  # the half-built Gradebook's session: roll back its connection now, not someday
+            if attempt == retries - 1 or not is_race(exc):
+                raise
+            _backoff(attempt)
+            continue
+        try:
+            # Two processes creating a fresh database can both see tables and skip nbgrader's
+            # alembic_version row; `nbgrader db upgrade` needs it.
+            if "alembic_version" not in inspect(gb.engine).get_table_names():
+                gb.db.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+                gb.db.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": alembic_head()})
+                gb.db.commit()
+        except _database_errors():
+            gb.db.rollback()  # the other process wrote it
+        return gb
+    raise AssertionError("unreachable")
+
+
+def in_transaction(gb, work: Callable[[object], T], retries: int = RETRIES) -> T:
+    """Run `work(session)` and commit; on a race, roll back and run it again from the start."""
+    session = gb.db
+    for attempt in range(retries):
+        try:
+            value = work(session)
+            session.commit()
+            return value
+        except _database_errors() as exc:
+            session.rollback()
+            if attempt == retries - 1 or not is_race(exc):
+                raise
+            _backoff(attempt)
+    raise AssertionError("unreachable")
+
+
+def get_or_create(session, model, defaults: dict | None = None, **keys):
+    """The row of `model` with these keys, created (and flushed) when missing."""
+    row = session.query(model).filter_by(**keys).one_or_none()
+    if row is None:
+        row = model(**keys, **(defaults or {}))
+        session.add(row)
+        session.flush()
+    return row
+
+
+def notebook_name(assignment: Assignment) -> str:
+    return assignment.path.stem
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The database ids of one assignment's rows, looked up once per run."""
+
+    assignment_id: str
+    notebook_id: str
+    checks: dict[str, str]  # test_exerciseN -> grade cell id
+    solutions: dict[str, str]  # solution cell grade_id -> solution cell id
+    graded_cells: tuple[str, ...]  # every grade and task cell: each submission gets a Grade for each
+    commented_cells: tuple[str, ...]  # every solution and task cell: each submission gets a Comment for each
+
+
+def ensure_assignment(session, assignment: Assignment, course_id: str = DEFAULT_COURSE_ID) -> Layout:
+    """The assignment, its notebook, a grade cell per check cell and a solution cell per answer cell."""
+    from nbgrader.api import Assignment as DbAssignment
+    from nbgrader.api import Course, GradeCell, Notebook, SolutionCell, TaskCell
+
+    get_or_create(session, Course, id=course_id)
+    db_assignment = get_or_create(session, DbAssignment, name=assignment.id, defaults={"course_id": course_id})
+    notebook = get_or_create(session, Notebook, name=notebook_name(assignment), assignment_id=db_assignment.id)
+    grade_cells = {c.name: c for c in session.query(GradeCell).filter_by(notebook_id=notebook.id)}
+    solution_cells = {c.name: c for c in session.query(SolutionCell).filter_by(notebook_id=notebook.id)}
+    for ex in assignment.exercises:
+        cell = grade_cells.get(ex.check.grade_id)
+        if cell is None:
+            cell = grade_cells[ex.check.grade_id] = GradeCell(name=ex.check.grade_id, notebook_id=notebook.id)
+            session.add(cell)
+        cell.max_score, cell.cell_type = ex.points, "code"
+        for solution in ex.solutions:
+            if solution.grade_id not in solution_cells:
+                solution_cells[solution.grade_id] = SolutionCell(name=solution.grade_id, notebook_id=notebook.id)
+                session.add(solution_cells[solution.grade_id])
+    session.flush()
+    tasks = [c.id for c in session.query(TaskCell).filter_by(notebook_id=notebook.id)]
+    return Layout(
+        assignment_id=db_assignment.id,
+        notebook_id=notebook.id,
+        checks={ex.check.grade_id: grade_cells[ex.check.grade_id].id for ex in assignment.exercises},
+        solutions={name: cell.id for name, cell in solution_cells.items()},
+        graded_cells=(*(c.id for c in grade_cells.values()), *tasks),
+        commented_cells=(*(c.id for c in solution_cells.values()), *tasks),
+    )
+
+
+def _timestamp(result: SubmissionResult) -> datetime | None:
+    """nbgrader's submitted/<student>/<assignment>/timestamp.txt, when there is one."""
+    from nbgrader.utils import parse_utc
+
+    stamp = Path(result.path).parent / "timestamp.txt"
+    try:
+        return parse_utc(stamp.read_text().strip()) if stamp.is_file() else None
+    except (OSError, ValueError):
+        return None
+
+
+def record_submission(session, result: SubmissionResult, assignment: Assignment, layout: Layout) -> None:
+    """Write one submission's grades and comments (in the caller's transaction)."""
+    from nbgrader.api import Comment, Grade, Student, SubmittedAssignment, SubmittedNotebook
+
+    get_or_create(session, Student, id=result.student)
+    submission = get_or_create(
+        session, SubmittedAssignment, assignment_id=layout.assignment_id, student_id=result.student
+    )
+    stamp = _timestamp(result)
+    if stamp is not None:
+        submission.timestamp = stamp
+    submitted = get_or_create(session, SubmittedNotebook, notebook_id=layout.notebook_id, assignment_id=submission.id)
+
+    # Every grade or task cell gets a Grade and every solution or task cell a Comment, as nbgrader's
+    # add_submission does, so the formgrader finds them all.
+    grades = {g.cell_id: g for g in session.query(Grade).filter_by(notebook_id=submitted.id)}
+    comments = {c.cell_id: c for c in session.query(Comment).filter_by(notebook_id=submitted.id)}
+    for cell_id in layout.graded_cells:
+        if cell_id not in grades:
+            grades[cell_id] = Grade(cell_id=cell_id, notebook_id=submitted.id, needs_manual_grade=True)
+            session.add(grades[cell_id])
+    for cell_id in layout.commented_cells:
+        if cell_id not in comments:
+            comments[cell_id] = Comment(cell_id=cell_id, notebook_id=submitted.id)
+            session.add(comments[cell_id])
+
+    ours = [grades[layout.checks[ex.check.grade_id]] for ex in assignment.exercises]
+    was_ungradable = all(g.auto_score is None and g.needs_manual_grade for g in ours)
+    scored = {ex.number: ex for ex in result.exercises} if result.status != "error" else {}
+    for ex in assignment.exercises:
+        grade = grades[layout.checks[ex.check.grade_id]]
+        graded = scored.get(ex.number)
+        if graded is None:  # could not be graded: no score, not a 0
+            grade.auto_score, grade.needs_manual_grade = None, True
+            text = UNGRADABLE + (result.error or "no result for this exercise")
+        else:
+            grade.auto_score, grade.needs_manual_grade = graded.score, False
+            text = graded.feedback()
+        if ex.solutions:
+            comments[layout.solutions[ex.solutions[0].grade_id]].auto_comment = text
+    if result.status == "error":
+        submitted.flagged = True
+    elif was_ungradable and submitted.flagged:
+        submitted.flagged = False  # our own flag, from an earlier run that could not grade it
+
+
+def _assignment_of(result: SubmissionResult, known: dict[str, Assignment]) -> Assignment | None:
+    """The result's assignment; for one that could not be graded, from nbgrader's folder layout or the file name."""
+    if result.assignment:
+        return known.get(result.assignment)
+    path = Path(result.path)
+    for candidate in (path.parent.name, path.stem):
+        if candidate in known:
+            return known[candidate]
+    return None
+
+
+def record_results(
+    results: SubmissionResult | Iterable[SubmissionResult],
+    db_url: str = DEFAULT_DB_URL,
+    assignments: Iterable[Assignment] | None = None,
+    course_id: str = DEFAULT_COURSE_ID,
+    retries: int = RETRIES,
+) -> Recorded:
+    """Write scores into nbgrader's gradebook at `db_url` (any SQLAlchemy URL); safe to run twice, or twice at once."""
+    results = [results] if isinstance(results, SubmissionResult) else list(results)
+    known = {a.id: a for a in (assignments if assignments is not None else course_assignments())}
+    recorded = Recorded()
+    placed = []
+    for r in results:
+        assignment = _assignment_of(r, known)
+        if assignment is None:
+            why = f"assignment {r.assignment!r} is not in the course" if r.assignment else "unknown assignment"
+            recorded.skipped.append(f"{r.student}: {r.path}: {why}")
+        else:
+            placed.append((r, assignment))
+    if not placed:
+        return recorded
+    # The same order in every process, so concurrent runs take their row locks in the same order.
+    placed.sort(key=lambda pair: (pair[1].id, pair[0].student, pair[0].path))
+    gb = open_gradebook(db_url, course_id, retries)
+    try:
+        layouts = {
+            a.id: in_transaction(gb, lambda s, a=a: ensure_assignment(s, a, course_id), retries)
+            for a in dict.fromkeys(a for _, a in placed)
+        }
+        for r, assignment in placed:
+            layout = layouts[assignment.id]
+            in_transaction(gb, lambda s, r=r, a=assignment, lay=layout: record_submission(s, r, a, lay), retries)
+            label = f"{r.student}/{assignment.id}"
+            (recorded.ungradable if r.status == "error" else recorded.graded).append(label)
+    finally:
+        gb.close()
+    return recorded
+
+
+def _status_csv_export_plugin():
+    """Built on first use: importing nbgrader's plugins takes seconds, and the command line imports this module."""
+    import csv
+
+    from nbgrader.api import MissingEntry
+    from nbgrader.plugins import ExportPlugin
+
+    class StatusCsvExportPlugin(ExportPlugin):
+        """nbgrader's CSV export plus a `status` column; an ungraded submission's scores are left empty, not 0.
+
+        Use: `nbgrader export --exporter autograder.gradebook.StatusCsvExportPlugin [--to grades.csv]`.
+        """
+
+        def export(self, gradebook) -> None:
+            keys = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email"]
+            keys += ["raw_score", "late_submission_penalty", "score", "max_score", "status"]
+            with open(self.to or "grades.csv", "w", newline="") as handle:
+                writer = csv.DictWriter(handle, keys, restval="", lineterminator="\n")
+                writer.writeheader()
+                for assignment in gradebook.assignments:
+                    if self.assignment and assignment.name not in self.assignment:
+                        continue
+                    for student in gradebook.students:
+                        if self.student and student.id not in self.student:
+                            continue
+                        writer.writerow(self.row(gradebook, assignment, student, MissingEntry))
+
+        @staticmethod
+        def row(gradebook, assignment, student, missing) -> dict:
+            row = {
+                "assignment": assignment.name,
+                "duedate": assignment.duedate or "",
+                "student_id": student.id,
+                "last_name": student.last_name or "",
+                "first_name": student.first_name or "",
+                "email": student.email or "",
+                "max_score": assignment.max_score,
+            }
+            try:
+                submission = gradebook.find_submission(assignment.name, student.id)
+            except missing:
+                return row | {"raw_score": 0.0, "late_submission_penalty": 0.0, "score": 0.0, "status": "not submitted"}
+            row["timestamp"] = submission.timestamp or ""
+            if submission.needs_manual_grade:
+                return row | {"status": "needs manual grade"}
+            penalty = submission.late_submission_penalty or 0.0
+            score = max(0.0, submission.score - penalty)
+            return row | {
+                "raw_score": submission.score,
+                "late_submission_penalty": penalty,
+                "score": score,
+                "status": "graded",
+            }
+
+    return StatusCsvExportPlugin
+
+
+_LAZY: dict[str, object] = {}
+
+
+def __getattr__(name: str):
+    if name == "StatusCsvExportPlugin":
+        if name not in _LAZY:
+            _LAZY[name] = _status_csv_export_plugin()
+        return _LAZY[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
