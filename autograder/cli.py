@@ -20,6 +20,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
         memory_mb=args.memory_mb,
     )
     if target.is_dir():
+        if args.pytest:
+            raise SystemExit("autograder: --pytest grades one notebook at a time (it is for debugging checks)")
         shard = parse_shard(args.shard) if args.shard else None
         results = grading.grade_directory(
             target, args.out, progress=not args.quiet, shard=shard, jobs=args.jobs, **limits
@@ -30,7 +32,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         write_reports(args, results)
         low = [r for r in results if r.score < (args.fail_under or 0)]
         return 1 if args.fail_under is not None and low else 0
-    result = grading.grade_submission(target, **limits)
+    result = grading.grade_submission(target, under_pytest=args.pytest, **limits)
     print(result.table())
     write_json(Path(args.results), result.to_gradescope())
     write_reports(args, [result])
@@ -140,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--memory-mb", type=int, default=grading.MEMORY_MB, help="memory per child process")
     grade.add_argument("--fail-under", type=float, default=None, help="exit 1 when a score is under this")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade.add_argument("--pytest", action="store_true", help="run the hidden checks under pytest (slower, same result)")
     grade.add_argument("--shard", default=None, help="grade shard i of n of a folder, e.g. 2/4")
     grade.add_argument("--jobs", type=int, default=grading.DEFAULT_JOBS, help="submissions graded at a time")
     grade.add_argument("--junit", metavar="FILE", help="also write JUnit XML (a testsuite per notebook)")

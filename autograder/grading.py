@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections import OrderedDict
 import shutil
 import tempfile
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 from autograder.course import Assignment, Exercise
-from autograder.plugin import ExerciseRun, GradingPlugin, exercise_of_test, run_checks
+from autograder.plugin import ExerciseRun, GradingPlugin, call_checks, exercise_of_test, run_checks
 from autograder.results import ExerciseResult, SubmissionResult
 from autograder.sandbox import Job, run_job
 from autograder.submission import SubmissionError, answer_cells, identify_assignment, read_notebook
@@ -120,12 +120,19 @@ def reference_run(assignment: Assignment, exercise: Exercise, seed: int) -> Exer
 
 
 def score_exercises(
-    assignment: Assignment, student: dict[int, ExerciseRun], seconds: dict[int, float], seed: int
+    assignment: Assignment,
+    student: dict[int, ExerciseRun],
+    seconds: dict[int, float],
+    seed: int,
+    under_pytest: bool = False,
 ) -> list[ExerciseResult]:
-    """Run the hidden checks on the probe data and turn their outcomes into points."""
+    """Run the hidden checks on the probe data (under pytest, or by direct calls) and score them."""
     reference = {ex.number: reference_run(assignment, ex, seed) for ex in assignment.exercises}
     plugin = GradingPlugin(module_name(assignment), student, reference)
-    outcomes = run_checks(assignment.check_module, plugin)
+    if under_pytest:
+        outcomes = run_checks(assignment.check_module, plugin)
+    else:
+        outcomes = call_checks(module_name(assignment), plugin)
     results = []
     for ex in assignment.exercises:
         checks = [c for name, c in outcomes.items() if exercise_of_test(name) == ex.number]
@@ -147,6 +154,7 @@ def grade_notebook(
     submission_timeout: float = SUBMISSION_TIMEOUT,
     memory_mb: int = MEMORY_MB,
     visible_for: frozenset[int] = frozenset(),
+    under_pytest: bool = False,
 ) -> tuple[list[ExerciseResult], dict[int, str | None]]:
     """Grade an already-read notebook; also return what the visible checks of `visible_for` printed."""
     student: dict[int, ExerciseRun] = {}
@@ -171,7 +179,7 @@ def grade_notebook(
                 student[ex.number], seconds[ex.number], visible[ex.number] = cached_run(
                     assignment, ex, answers, seed, min(exercise_timeout, left), workdir, memory_mb, ex.number in visible_for
                 )
-        return score_exercises(assignment, student, seconds, seed), visible
+        return score_exercises(assignment, student, seconds, seed, under_pytest), visible
 
 
 def grade_submission(
@@ -181,6 +189,7 @@ def grade_submission(
     submission_timeout: float = SUBMISSION_TIMEOUT,
     memory_mb: int = MEMORY_MB,
     student: str | None = None,
+    under_pytest: bool = False,
 ) -> SubmissionResult:
     """Grade one notebook. Never raises for anything wrong with the submission."""
     path = Path(path)
@@ -191,7 +200,9 @@ def grade_submission(
         assignment = identify_assignment(nb, path)
     except SubmissionError as exc:
         return SubmissionResult(str(path), student, "", "error", error=str(exc), seed=seed)
-    exercises, _ = grade_notebook(nb, path, assignment, seed, exercise_timeout, submission_timeout, memory_mb)
+    exercises, _ = grade_notebook(
+        nb, path, assignment, seed, exercise_timeout, submission_timeout, memory_mb, under_pytest=under_pytest
+    )
     return SubmissionResult(
         str(path), student, assignment.id, "graded", exercises, seed=seed, execution_time=time.monotonic() - start
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import re
 import threading
@@ -63,18 +64,39 @@ class GradingPlugin:
         outcome = yield
         report = outcome.get_result()
         if report.when == "call" or (report.when == "setup" and report.failed):
-            self.outcomes[item.name] = self.check_result(item.name, call.excinfo)
+            self.outcomes[item.name] = self.check_result(item.name, call.excinfo and call.excinfo.value)
 
-    def check_result(self, name: str, excinfo) -> CheckResult:
-        if excinfo is None:
+    def check_result(self, name: str, exc: BaseException | None) -> CheckResult:
+        if exc is None:
             return CheckResult(name, True)
-        exc = excinfo.value
         if isinstance(exc, GraderFault):
             self.faults.append(f"{name}: {exc}")
             return CheckResult(name, False, "grader error")
         if isinstance(exc, (AssertionError, pytest.fail.Exception)):
             return CheckResult(name, False, str(exc).strip() or f"{name} failed")
         return CheckResult(name, False, f"The check could not use what your code returned ({type(exc).__name__}).")
+
+
+def call_checks(module: str, plugin: GradingPlugin) -> dict[str, CheckResult]:
+    """Call each `test_*` function of a check module with the `probes` fixture, as pytest would.
+
+    The fast path for batches (pytest's collection costs about half a second per run); the
+    outcomes are classified by the same `check_result` as under pytest.
+    """
+    for name, fn in vars(importlib.import_module(module)).items():
+        if not (name.startswith("test") and callable(fn) and getattr(fn, "__module__", None) == module):
+            continue
+        try:
+            fn(plugin.lookup)
+            error = None
+        except Exception as exc:  # noqa: BLE001 (a failing check may raise anything)
+            error = exc
+        except pytest.fail.Exception as exc:
+            error = exc
+        plugin.outcomes[name] = plugin.check_result(name, error)
+    if plugin.faults:
+        raise GraderFault("; ".join(plugin.faults))
+    return plugin.outcomes
 
 
 def run_checks(check_file: Path, plugin: GradingPlugin) -> dict[str, CheckResult]:

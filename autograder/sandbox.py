@@ -207,7 +207,10 @@ def fork_context() -> multiprocessing.context.BaseContext:
     if _CONTEXT is None:
         os.environ.setdefault("MPLBACKEND", "Agg")
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(PRELOAD)
+        from autograder.course import CHECKS_DIR
+
+        checks = [f"autograder.checks.{path.stem}" for path in sorted(CHECKS_DIR.glob("test_*.py"))]
+        ctx.set_forkserver_preload(PRELOAD + ["pytest", *checks])
         _CONTEXT = ctx
     return _CONTEXT
 

@@ -22,6 +22,7 @@ from autograder.validate import (
 IDS = [a.id for a in course_assignments()]
 ALLOWED_NOTEBOOK_METADATA = {"kernelspec", "language_info"}
 ALLOWED_CELL_METADATA = {"nbgrader", "tags"}
+RELEASE_CELL_METADATA = ALLOWED_CELL_METADATA | {"deletable", "editable"}  # nbgrader locks cells with these
 
 
 def by_id(assignment_id):
@@ -53,8 +54,9 @@ def test_notebooks_are_clean(folder, assignment_id):
     """Are notebooks in source/ and release/ free of outputs and stray metadata?"""
     nb = nbformat.read(folder / assignment_id / f"{assignment_id}.ipynb", as_version=4)
     assert set(nb.metadata) <= ALLOWED_NOTEBOOK_METADATA
+    allowed = ALLOWED_CELL_METADATA if folder == SOURCE_DIR else RELEASE_CELL_METADATA
     for cell in nb.cells:
-        assert set(cell.metadata) <= ALLOWED_CELL_METADATA, cell.metadata
+        assert set(cell.metadata) <= allowed, cell.metadata
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
 

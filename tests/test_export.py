@@ -251,7 +251,8 @@ def test_full_submission_scores_full_marks(graded, assignment):
     assert all(t["status"] == "passed" for t in data["tests"])
     assert f"Graded {assignment.id}.ipynb as {assignment.id}" in data["output"]
     assert data["stdout_visibility"] == "hidden"
-    assert "autograder bundle: " + str((graded["full"][2] / "source").resolve()) in proc.stdout  # the bundle's own package
+    bundle_root = (graded["full"][2] / "source").resolve()
+    assert f"autograder bundle: {bundle_root}" in proc.stdout  # graded by the bundle's package, not the repo's
 
 
 def test_partial_submission_loses_only_the_missing_exercise(graded, assignment):

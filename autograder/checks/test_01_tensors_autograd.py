@@ -57,21 +57,36 @@ def unchanged(t: torch.Tensor, before: torch.Tensor) -> bool:
     return bool(torch.equal(t.detach(), before))
 
 
-def caller_state(t: torch.Tensor, before: torch.Tensor, requires_grad: bool) -> dict:
-    """Whether the caller's tensor kept its values, requires_grad flag, leaf status and empty .grad."""
+def caller_state(*tensors: torch.Tensor) -> dict:
+    """The caller's tensors after the call: values, requires_grad flags, leaf status, whether .grad is empty.
+    The grader compares this with the instructor's run, which leaves every argument as it was."""
     return {
-        "values_kept": unchanged(t, before),
-        "requires_grad_kept": bool(t.requires_grad) == requires_grad,
-        "leaf_kept": bool(t.is_leaf),
-        "grad_none": t.grad is None if t.is_leaf else True,
+        "values": [t.detach().clone() for t in tensors],
+        "requires_grad": [bool(t.requires_grad) for t in tensors],
+        "is_leaf": [bool(t.is_leaf) for t in tensors],
+        "grad_none": [t.grad is None if t.is_leaf else True for t in tensors],
     }
 
 
-def expect_caller_kept(state: dict, what: str, hint: str) -> None:
-    expect(state["values_kept"], f"{what}: the values of the caller's tensor changed.", hint)
-    expect(state["requires_grad_kept"], f"{what}: the caller's tensor has a different requires_grad flag now.", hint)
-    expect(state["leaf_kept"], f"{what}: the caller's tensor is no longer a leaf tensor.", hint)
-    expect(state["grad_none"], f"{what}: autograd wrote into the caller's tensor's .grad.", hint)
+def expect_caller_kept(got: dict, want: dict, what: str, hint: str) -> None:
+    """Compare the caller's tensors after the student's call with those after the instructor's call."""
+    for i, ref in enumerate(want["values"]):
+        expect(torch.equal(got["values"][i], ref), f"{what}: the values of the caller's tensor changed.", hint)
+        expect(
+            got["requires_grad"][i] == want["requires_grad"][i],
+            f"{what}: the caller's tensor has a different requires_grad flag now.",
+            hint,
+        )
+        expect(got["is_leaf"][i] == want["is_leaf"][i], f"{what}: the caller's tensor is no longer a leaf.", hint)
+        expect(got["grad_none"][i], f"{what}: autograd wrote into the caller's tensor's .grad.", hint)
+
+
+def caller_kept(got: dict, want: dict) -> bool:
+    try:
+        expect_caller_kept(got, want, "", "")
+    except AssertionError:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,9 +102,8 @@ def stack_features_cases(ns):
     }
     out = {}
     for name, features in cases.items():
-        before = [t.clone() for t in features]
         record = call(ns["stack_features"], *features)
-        record["inputs_kept"] = all(unchanged(t, b) for t, b in zip(features, before, strict=True))
+        record["inputs"] = caller_state(*features)
         out[name] = record
     return out
 
@@ -129,12 +143,13 @@ def test_exercise1_keeps_dtype(probes):
 
 
 def test_exercise1_inputs_unchanged(probes):
-    got, _ = probes("stack_features_cases")
+    got, want = probes("stack_features_cases")
     for name in ("float64", "int64", "float32"):
         ran(got[name], f"stack_features on {name} features")
-        expect(
-            got[name]["inputs_kept"],
-            f"stack_features modified its {name} inputs.",
+        expect_caller_kept(
+            got[name]["inputs"],
+            want[name]["inputs"],
+            f"stack_features modified its {name} inputs",
             "build a new tensor; do not modify the arguments in place",
         )
 
@@ -154,9 +169,8 @@ def standardize_cases(ns):
     }
     out = {}
     for name, x in cases.items():
-        before = x.clone()
         record = call(ns["standardize_columns"], x)
-        record["x_kept"] = unchanged(x, before)
+        record["x"] = caller_state(x)
         record["rows"] = int(x.shape[0])
         out[name] = record
     return out
@@ -215,12 +229,13 @@ def test_exercise2_integer_input(probes):
 
 
 def test_exercise2_x_unchanged(probes):
-    got, _ = probes("standardize_cases")
+    got, want = probes("standardize_cases")
     for name, article in (("float64", "a"), ("float32", "a"), ("int64", "an")):
         ran(got[name], f"standardize_columns of {article} {name} x")
-        expect(
-            got[name]["x_kept"],
-            f"standardize_columns modified its argument x ({article} {name} tensor).",
+        expect_caller_kept(
+            got[name]["x"],
+            want[name]["x"],
+            f"standardize_columns modified its argument x ({article} {name} tensor)",
             "x must not be modified: compute a new tensor, (x - mean) / std, instead of `x -= ...` "
             "or `x /= ...` on the argument",
         )
@@ -310,8 +325,7 @@ def to_numpy_cases(ns):
     }
     out = {}
     for name, (t, root) in cases.items():
-        before, root_before = t.detach().clone(), root.detach().clone()
-        flag, leaf_before = bool(t.requires_grad), bool(t.is_leaf)
+        flag = bool(t.requires_grad)
         a, error = attempt(ns["to_numpy"], t)
         record = {"error": error, "requires_grad": flag}
         if error is None:
@@ -323,12 +337,7 @@ def to_numpy_cases(ns):
                     record["values"] = torch.tensor(np.asarray(a, dtype=np.float64).tolist(), dtype=torch.float64)
                 except (TypeError, ValueError):
                     record["values"] = None
-        record["caller"] = {
-            "values_kept": unchanged(t, before) and unchanged(root, root_before),
-            "requires_grad_kept": bool(t.requires_grad) == flag,
-            "leaf_kept": bool(t.is_leaf) == leaf_before,
-            "grad_none": root.grad is None,
-        }
+        record["caller"] = caller_state(t, root)
         out[name] = record
     return out
 
@@ -369,12 +378,13 @@ def test_exercise3_to_numpy_values(probes):
 
 
 def test_exercise3_to_numpy_caller_unchanged(probes):
-    got, _ = probes("to_numpy_cases")
+    got, want = probes("to_numpy_cases")
     for name, record in got.items():
         what = f"to_numpy on {name}"
         ran(record, what, DETACH_HINT)
         expect_caller_kept(
             record["caller"],
+            want[name]["caller"],
             f"{what} modified the caller's tensor",
             "t must not be modified, in particular not its requires_grad flag: t.detach() returns "
             "a new tensor and leaves t alone, t.requires_grad_(False) changes t",
@@ -403,7 +413,7 @@ def grad_of_cases(ns):
     out["plain"] = {"error": error, "out": describe(first) if error is None else None}
     second = call(grad_of, f, x)
     out["plain_again"] = second
-    out["plain"]["caller"] = caller_state(x, values, False)
+    out["plain"]["caller"] = caller_state(x)
     # A new tensor: writing into the result must not change the caller's x.
     if error is None and isinstance(first, torch.Tensor):
         try:
@@ -411,16 +421,16 @@ def grad_of_cases(ns):
                 first.fill_(7.0)
         except Exception:  # noqa: BLE001
             pass
-    out["plain"]["result_is_new"] = unchanged(x, values)
+    out["plain"]["after_write"] = caller_state(x)
 
     leaf = values.clone().requires_grad_(True)
     out["leaf"] = call(grad_of, f, leaf)
-    out["leaf"]["caller"] = caller_state(leaf, values, True)
+    out["leaf"]["caller"] = caller_state(leaf)
 
     root = (values / 2).requires_grad_(True)
     computed = root * 2
     out["non_leaf"] = call(grad_of, f, computed)
-    out["non_leaf"]["caller"] = {**caller_state(root, values / 2, True), "values_kept": unchanged(computed, values)}
+    out["non_leaf"]["caller"] = caller_state(root, computed)
 
     no_path = {
         "f(x) = sum(x.detach()**2)": lambda x: (x.detach() ** 2).sum(),
@@ -430,7 +440,7 @@ def grad_of_cases(ns):
     for name, f0 in no_path.items():
         x0 = values.clone()
         record = call(grad_of, f0, x0)
-        record["caller"] = caller_state(x0, values, False)
+        record["caller"] = caller_state(x0)
         out[name] = record
     return out
 
@@ -478,16 +488,17 @@ def test_exercise4_result_does_not_require_grad(probes):
 
 
 def test_exercise4_x_unchanged(probes):
-    got, _ = probes("grad_of_cases")
+    got, want = probes("grad_of_cases")
     what = GRAD_OF_CASES["plain"]
     ran(got["plain"], what)
     expect_caller_kept(
         got["plain"]["caller"],
+        want["plain"]["caller"],
         f"{what} modified the caller's x",
         f"x must not be modified (values, requires_grad, .grad): {PRIVATE_COPY}",
     )
     expect(
-        got["plain"]["result_is_new"],
+        torch.equal(got["plain"]["after_write"]["values"][0], want["plain"]["after_write"]["values"][0]),
         f"{what}: writing into the returned gradient changed the caller's x; return a new tensor.",
     )
 
@@ -501,7 +512,12 @@ def test_exercise4_x_requires_grad(probes):
     for case in ("leaf", "non_leaf"):
         what = GRAD_OF_CASES[case]
         ran(got[case], what, hint)
-        expect_caller_kept(got[case]["caller"], f"{what} modified the caller's x (or what it was computed from)", hint)
+        expect_caller_kept(
+            got[case]["caller"],
+            want[case]["caller"],
+            f"{what} modified the caller's x (or what it was computed from)",
+            hint,
+        )
         check_gradient(got[case], want[case], what, hint)
 
 
@@ -517,7 +533,7 @@ def test_exercise4_zero_gradient(probes):
         same_dtype(g, ref, what, hint)
         expect(torch.equal(g, ref), f"{what} should return zeros.", hint)
         expect(not out["requires_grad"], f"{what} returned a tensor that requires grad.")
-        expect_caller_kept(got[name]["caller"], f"{what} modified the caller's x", PRIVATE_COPY)
+        expect_caller_kept(got[name]["caller"], want[name]["caller"], f"{what} modified the caller's x", PRIVATE_COPY)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -542,11 +558,11 @@ def gradient_descent_cases(ns):
 
     x0 = start.clone()
     out["plain"] = call(gd, f, x0, lr=0.05, steps=3)
-    out["plain"]["caller"] = caller_state(x0, start, False)
+    out["plain"]["caller"] = caller_state(x0)
 
     x0_rg = start.clone().requires_grad_(True)
     out["leaf"] = call(gd, f, x0_rg, lr=0.05, steps=3)
-    out["leaf"]["caller"] = caller_state(x0_rg, start, True)
+    out["leaf"]["caller"] = caller_state(x0_rg)
     return out
 
 
@@ -588,8 +604,11 @@ def test_exercise5(probes):
         x = check_point(got[key], want[key], what)
         ref = want[key]["out"]["value"]
         if not torch.allclose(x, ref, rtol=1e-9, atol=1e-12):
+            following = want.get(f"steps{steps + 1}")
             if torch.allclose(x, previous_ref, rtol=1e-9, atol=1e-12):
                 hint = f"your result is the point after {steps - 1} updates: take exactly `steps` updates"
+            elif following is not None and torch.allclose(x, following["out"]["value"], rtol=1e-9, atol=1e-12):
+                hint = f"your result is the point after {steps + 1} updates: take exactly `steps` updates"
             elif steps == 1:
                 hint = "check the sign of the update, x - lr * grad, and use the lr argument"
             else:
@@ -625,20 +644,19 @@ def test_exercise5_x0_unchanged(probes):
     got, want = probes("gradient_descent_cases")
     what = "gradient_descent(f, x0, lr=0.05, steps=3)"
     check_point(got["plain"], want["plain"], what)
-    expect_caller_kept(
-        got["plain"]["caller"],
-        f"{what} modified the caller's x0",
-        X0_HINT,
-    )
+    expect_caller_kept(got["plain"]["caller"], want["plain"]["caller"], f"{what} modified the caller's x0", X0_HINT)
 
 
 def test_exercise5_x0_requires_grad(probes):
     got, want = probes("gradient_descent_cases")
     what = "gradient_descent(f, x0, lr=0.05, steps=3) for an x0 that requires grad"
     x = check_point(got["leaf"], want["leaf"], what, gd_error_hint(got, "leaf"))
-    plain_kept = all(got["plain"]["caller"].values())
+    plain_kept = caller_kept(got["plain"]["caller"], want["plain"]["caller"])
     expect_caller_kept(
-        got["leaf"]["caller"], f"{what} modified the caller's x0", GD_DETACH_HINT if plain_kept else X0_HINT
+        got["leaf"]["caller"],
+        want["leaf"]["caller"],
+        f"{what} modified the caller's x0",
+        GD_DETACH_HINT if plain_kept else X0_HINT,
     )
     expect_close(x, want["leaf"]["out"]["value"], what, rtol=1e-9, atol=1e-12)
 
@@ -696,25 +714,25 @@ def numerical_gradient_cases(ns):
     spy = Spy(xa, w)
     out["half_step"] = call(ng, spy, xa, eps=0.5)
     out["half_step"]["spy"] = spy.summary()
-    out["half_step"]["caller"] = caller_state(xa, x, False)
+    out["half_step"]["caller"] = caller_state(xa)
 
     xb = x.clone()
     spy = Spy(xb, w)
     out["default_eps"] = call(ng, spy, xb)
     out["default_eps"]["spy"] = spy.summary()
-    out["default_eps"]["caller"] = caller_state(xb, x, False)
+    out["default_eps"]["caller"] = caller_state(xb)
 
     xc = x3.clone().requires_grad_(True)
     spy = Spy(xc, w3)
     out["requires_grad_3d"] = call(ng, spy, xc, eps=0.5)
     out["requires_grad_3d"]["spy"] = spy.summary()
-    out["requires_grad_3d"]["caller"] = caller_state(xc, x3, True)
+    out["requires_grad_3d"]["caller"] = caller_state(xc)
 
     xd = x32.clone()
     spy = Spy(xd, w32)
     out["float32"] = call(ng, spy, xd, eps=0.1)
     out["float32"]["spy"] = spy.summary()
-    out["float32"]["caller"] = caller_state(xd, x32, False)
+    out["float32"]["caller"] = caller_state(xd)
     return out
 
 
@@ -791,7 +809,7 @@ def test_exercise6_numerical_gradient_shape_and_dtype(probes):
 
 
 def test_exercise6_numerical_gradient_x_unchanged(probes):
-    got, _ = probes("numerical_gradient_cases")
+    got, want = probes("numerical_gradient_cases")
     hint = NG_X_HINT
     for case, (what, _, _) in NG_CASES.items():
         ran(got[case], what)
@@ -800,7 +818,7 @@ def test_exercise6_numerical_gradient_x_unchanged(probes):
             f"{what}: the caller's x was modified while numerical_gradient ran (f saw a changed x).",
             hint,
         )
-        expect_caller_kept(got[case]["caller"], f"{what} modified the caller's x", hint)
+        expect_caller_kept(got[case]["caller"], want[case]["caller"], f"{what} modified the caller's x", hint)
 
 
 @probe(exercise=6)
@@ -816,18 +834,21 @@ def gradient_check_cases(ns):
     def leaky(v):
         return 1.5 * (v.detach() ** 2).sum() + 1.5 * (v**2).sum()  # autograd sees 3v, differences see 6v
 
+    # For `leaky`, a - n = -3x: make the entry of largest magnitude positive, so that the signed maximum of
+    # a - n differs from the maximum of |a - n|.
+    x_leaky = x * torch.sign(x.reshape(-1)[x.abs().argmax()])
+
     gc = ns["gradient_check"]
     cases = {
         "default": (honest, x.clone(), {}),
         "half_step": (honest, x.clone(), {"eps": 0.5}),
-        "leaky": (leaky, x.clone(), {}),
+        "leaky": (leaky, x_leaky, {}),
         "requires_grad": (honest, x.clone().requires_grad_(True), {"eps": 0.5}),
     }
     out = {}
     for name, (f, xi, kwargs) in cases.items():
-        flag = bool(xi.requires_grad)
         err, error = attempt(gc, f, xi, **kwargs)
-        record = {"error": error, "caller": caller_state(xi, x, flag)}
+        record = {"error": error, "caller": caller_state(xi)}
         if error is None:
             record["type"] = type(err).__name__
             record["is_float"] = isinstance(err, float)
@@ -900,12 +921,13 @@ def test_exercise6_gradient_check_returns_float(probes):
 
 
 def test_exercise6_gradient_check_x_unchanged(probes):
-    got, _ = probes("gradient_check_cases")
+    got, want = probes("gradient_check_cases")
     for case, (what, _, _) in GC_CASES.items():
         record = got[case]
         ran(record, what)
         expect_caller_kept(
             record["caller"],
+            want[case]["caller"],
             f"{what} modified the caller's x",
             "x must not be modified (values, requires_grad, .grad): differentiate a private copy, "
             "x.detach().clone().requires_grad_(True)",

@@ -242,7 +242,7 @@ def test_exercise1_initial_values(probes):
                 bool(torch.isfinite(values).all()) and largest <= 1 + 1e-6,
                 f"{label}.{attr}: every initial entry should lie in [-k, k] with k = 1/sqrt(in_features) "
                 f"= {k:.4f}; found an entry of size {largest * k:.4f}.",
-                "draw them like nn.Linear: torch.empty(...).uniform_(-k, k), not torch.randn",
+                "draw them like nn.Linear: torch.empty(...).uniform_(-k, k) with k = 1 / in_features ** 0.5 (not torch.randn)",
             )
             scaled.append(values)
             if attr == "bias":
@@ -436,7 +436,8 @@ def _fit_trajectory_hint(got_points, t):
         )
     return (
         "call optimizer.zero_grad() before loss.backward() in every batch (backward adds into .grad) and "
-        "take exactly one optimizer.step() per batch, with the optimizer you were given"
+        "take exactly one optimizer.step() per batch, in the order the loader gives them, with the optimizer you "
+        "were given"
     )
 
 
@@ -1075,7 +1076,7 @@ def test_exercise6_mean(probes):
         f"mean should have shape (D,) = {shape_of(ref)}, one value per column, got {shape_of(mean)}.",
         "reduce over dim=0, without keepdim",
     )
-    expect_close(mean, ref, "the column means", rtol=1e-12, atol=1e-12)
+    expect_close(mean, ref, "the column means", rtol=1e-9, atol=1e-12)
 
 
 def test_exercise6_std(probes):
@@ -1104,7 +1105,7 @@ def test_exercise6_std(probes):
             "not torch's default sample std (divide by N - 1)",
         },
     )
-    expect_close(std, ref, "the column standard deviations", rtol=1e-12, atol=1e-15, hint=hint)
+    expect_close(std, ref, "the column standard deviations", rtol=1e-7, atol=1e-12, hint=hint)
 
 
 def test_exercise6_standardized_values(probes):
@@ -1116,7 +1117,7 @@ def test_exercise6_standardized_values(probes):
         "standardized contains NaN or inf values.",
         "a constant column has std 0: use std = 1 there, so its standardized values are 0",
     )
-    expect_close(Z, ref, "standardized = (train_inputs - mean) / std", rtol=1e-10, atol=1e-12)
+    expect_close(Z, ref, "standardized = (train_inputs - mean) / std", rtol=1e-7, atol=1e-9)
 
 
 def test_exercise6_input_not_modified(probes):
