@@ -10,7 +10,7 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
-from autograder.course import Assignment, Exercise
+from autograder.course import Assignment, Exercise, course_assignments
 from autograder.plugin import ExerciseRun, GradingPlugin, call_checks, exercise_of_test, run_checks
 from autograder.results import ExerciseResult, SubmissionResult
 from autograder.sandbox import Job, run_job
@@ -137,7 +137,7 @@ def score_exercises(
     for ex in assignment.exercises:
         checks = [c for name, c in outcomes.items() if exercise_of_test(name) == ex.number]
         passed = sum(c.passed for c in checks)
-        score = round(ex.points * passed / len(checks), 4) if checks else 0.0
+        score = round(ex.points * passed / len(checks), 2) if checks else 0.0
         message = "" if checks else "no hidden checks for this exercise"
         results.append(
             ExerciseResult(ex.number, ex.title, score, ex.points, checks, message, seconds.get(ex.number, 0.0))
@@ -199,7 +199,9 @@ def grade_submission(
         nb = read_notebook(path)
         assignment = identify_assignment(nb, path)
     except SubmissionError as exc:
-        return SubmissionResult(str(path), student, "", "error", error=str(exc), seed=seed)
+        known = {a.id for a in course_assignments()}
+        assignment_id = path.parent.name if path.parent.name in known else ""  # nbgrader's layout names it
+        return SubmissionResult(str(path), student, assignment_id, "error", error=str(exc), seed=seed)
     exercises, _ = grade_notebook(
         nb, path, assignment, seed, exercise_timeout, submission_timeout, memory_mb, under_pytest=under_pytest
     )

@@ -37,7 +37,7 @@ class ExerciseResult:
         if self.message:
             return self.message
         failed = [c.message or f"{c.name} failed" for c in self.checks if not c.passed]
-        return "\n".join(failed) if failed else "All checks passed."
+        return "\n".join(dict.fromkeys(failed)) if failed else "All checks passed."  # each message once
 
 
 @dataclass

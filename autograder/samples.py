@@ -46,7 +46,7 @@ def build_sample_class(out: Path, assignments: tuple[Assignment, ...]) -> list[P
     from autograder.mutation import load_catalogue
 
     written = []
-    for assignment in assignments:
+    for index, assignment in enumerate(assignments):
         solution_ids = [c.grade_id for c in assignment.cells if c.solution]
         catalogue = load_catalogue(assignment.id)
         first_wrong = {}
@@ -63,7 +63,13 @@ def build_sample_class(out: Path, assignments: tuple[Assignment, ...]) -> list[P
         written.append(write_notebook(solved_notebook(assignment, answers=wrong), target("cleo_wrong")))
         broken = target("dan_broken")
         broken.parent.mkdir(parents=True, exist_ok=True)
-        broken.write_text(nbformat.writes(solved_notebook(assignment))[:2000])
+        if index % 3 == 0:  # cut short while saving: not JSON
+            broken.write_text(nbformat.writes(solved_notebook(assignment))[:2000])
+        elif index % 3 == 1:  # one answer kills its process: only that exercise is lost
+            crash = {solution_ids[-1]: "import os\nos._exit(1)\n"}
+            write_notebook(solved_notebook(assignment, answers=crash), broken)
+        else:  # an old notebook format
+            broken.write_text('{"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": []}\n')
         written.append(broken)
     return written
 

@@ -239,7 +239,7 @@ def run_job(job: Job, timeout: float) -> Outcome:
         if receiver.poll(max(timeout, 0.0)):
             data = receiver.recv_bytes(maxlength=MAX_RESULT_BYTES)
         else:
-            error = f"timed out after {timeout:g} s"
+            error = f"timed out after {round(timeout, 1):g} s"
     except (EOFError, OSError):
         data = None
     finally:

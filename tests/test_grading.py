@@ -287,3 +287,14 @@ def test_feedback_hides_hidden_test_source(make_submission, core):
     result = grade_submission(make_submission(mse_with_body(core, WRONG_MSE)))
     text = result.feedback()
     assert "def test_" not in text and "Traceback" not in text and "probes(" not in text
+
+
+def test_pytest_and_direct_calls_agree(make_submission, core):
+    """Do the hidden checks give the same outcome under pytest as through the fast direct calls?"""
+    path = make_submission(mse_with_body(core, WRONG_MSE))
+    direct = grade_submission(path).to_gradescope()
+    under_pytest = grade_submission(path, under_pytest=True).to_gradescope()
+    for data in (direct, under_pytest):
+        data.pop("execution_time")
+    assert direct == under_pytest
+    assert direct["score"] < core.max_score
