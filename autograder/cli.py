@@ -94,11 +94,13 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 def cmd_prove(args: argparse.Namespace) -> int:
     from autograder.course import course_assignments
-    from autograder.prove import matrix, prove_course, summary
+    from autograder.prove import exercise_table, matrix, prove_course, summary
 
     assignments = [a for a in course_assignments() if not args.assignment or a.id in args.assignment]
     rows = prove_course(tuple(assignments), seed=args.seed, progress=not args.quiet)
     print(matrix(rows))
+    print()
+    print(exercise_table(rows))
     print()
     print(summary(rows))
     bad = [r for r in rows if (r.kind == "mutant") == r.target_full or not r.others_full or not r.hint_shown]

@@ -177,7 +177,14 @@ def grade_notebook(
                 )
             else:
                 student[ex.number], seconds[ex.number], visible[ex.number] = cached_run(
-                    assignment, ex, answers, seed, min(exercise_timeout, left), workdir, memory_mb, ex.number in visible_for
+                    assignment,
+                    ex,
+                    answers,
+                    seed,
+                    min(exercise_timeout, left),
+                    workdir,
+                    memory_mb,
+                    ex.number in visible_for,
                 )
         return score_exercises(assignment, student, seconds, seed, under_pytest), visible
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.course import Assignment
-from autograder.grading import DEFAULT_SEED, grade_notebook
+from autograder.grading import DEFAULT_JOBS, DEFAULT_SEED, grade_notebook
 from autograder.mutation import Mutant, Variant, load_catalogue
 from autograder.samples import assignment_cell, solved_notebook, write_notebook
 
@@ -62,12 +62,17 @@ def prove_one(assignment: Assignment, item: Mutant, seed: int = DEFAULT_SEED) ->
 
 
 def prove_course(
-    assignments: tuple[Assignment, ...], seed: int = DEFAULT_SEED, progress: bool = True
+    assignments: tuple[Assignment, ...], seed: int = DEFAULT_SEED, progress: bool = True, jobs: int = DEFAULT_JOBS
 ) -> list[ProofRow]:
+    """Prove every mutant and variant of the assignments' catalogues, `jobs` at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from tqdm import tqdm
 
     items = [(a, item) for a in assignments for c in [load_catalogue(a.id)] for item in (*c.mutants, *c.variants)]
-    return [prove_one(a, item, seed) for a, item in tqdm(items, desc="proving", unit="case", disable=not progress)]
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        rows = pool.map(lambda pair: prove_one(*pair, seed), items)
+        return list(tqdm(rows, total=len(items), desc="proving", unit="case", disable=not progress))
 
 
 def summary(rows: list[ProofRow]) -> str:
@@ -81,6 +86,23 @@ def summary(rows: list[ProofRow]) -> str:
         f"variants accepted: {accepted}/{len(variants)}; "
         f"caught by visible checks: {visible}/{len(mutants)}"
     )
+
+
+def exercise_table(rows: list[ProofRow]) -> str:
+    """A Markdown table per exercise: mutants, caught by hidden and visible checks, variants accepted."""
+    lines = [
+        "| assignment | exercise | mutants | caught by hidden checks | caught by visible checks | variants accepted |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for key in sorted({(r.assignment, r.exercise) for r in rows}):
+        group = [r for r in rows if (r.assignment, r.exercise) == key]
+        mutants = [r for r in group if r.kind == "mutant"]
+        variants = [r for r in group if r.kind == "variant"]
+        hidden = sum(not r.target_full for r in mutants)
+        visible = sum(not r.visible_ok for r in mutants)
+        accepted = sum(r.target_full and r.others_full for r in variants)
+        lines.append(f"| {key[0]} | {key[1]} | {len(mutants)} | {hidden} | {visible} | {accepted}/{len(variants)} |")
+    return "\n".join(lines)
 
 
 def matrix(rows: list[ProofRow]) -> str:

@@ -218,7 +218,7 @@ MUTANTS = [
         visible=True,
     ),
     Mutant(
-        "clone_without_detach",
+        "descent_clone_without_detach",
         grade_id="gradient_descent",
         old="x = x0.detach().clone().requires_grad_(True)",
         new="x = x0.clone().requires_grad_(True)",
@@ -347,7 +347,7 @@ MUTANTS = [
         visible=True,
     ),
     Mutant(
-        "grad_on_callers_x",
+        "check_grad_on_callers_x",
         grade_id="gradient_check",
         old="x_leaf = x.detach().clone().requires_grad_(True)",
         new="x_leaf = x.requires_grad_(True)",
