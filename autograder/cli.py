@@ -32,7 +32,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         write_reports(args, results)
         low = [r for r in results if r.score < (args.fail_under or 0)]
         return 1 if args.fail_under is not None and low else 0
-    result = grading.grade_submission(target, under_pytest=args.pytest, **limits)
+    result = grading.grade_submission(target, under_pytest=args.pytest, workers=args.jobs, **limits)
     print(result.table())
     write_json(Path(args.results), result.to_gradescope())
     write_reports(args, [result])

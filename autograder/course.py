@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import nbformat
@@ -86,12 +86,13 @@ class Assignment:
         return {cell.grade_id for cell in self.cells if cell.grade_id}
 
 
-def defined_names(source: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def defined_names(source: str) -> frozenset[str]:
     """Names bound at the top level of a cell: `def`, `class` and simple assignments."""
     try:
         tree = ast.parse(transform_cell(source))
     except SyntaxError:
-        return set()
+        return frozenset()
     names: set[str] = set()
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -100,7 +101,7 @@ def defined_names(source: str) -> set[str]:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
                 names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
-    return names
+    return frozenset(names)
 
 
 def transform_cell(source: str) -> str:

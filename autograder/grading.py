@@ -155,38 +155,45 @@ def grade_notebook(
     memory_mb: int = MEMORY_MB,
     visible_for: frozenset[int] = frozenset(),
     under_pytest: bool = False,
-) -> tuple[list[ExerciseResult], dict[int, str | None]]:
-    """Grade an already-read notebook; also return what the visible checks of `visible_for` printed."""
-    student: dict[int, ExerciseRun] = {}
-    visible: dict[int, str | None] = {}
-    seconds: dict[int, float] = {}
+    workers: int = 1,
+) -> tuple[list[ExerciseResult], dict[int, str | None], float]:
+    """Grade an already-read notebook, `workers` exercises at a time.
+
+    Returns the exercise results, what the visible checks of `visible_for` printed, and the seconds
+    the hidden checks took in this process.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     deadline = time.monotonic() + submission_timeout
+
+    def run_one(ex: Exercise, workdir: str) -> tuple[ExerciseRun, float, str | None]:
+        answers = answer_cells(nb, assignment, ex)
+        left = deadline - time.monotonic()
+        if not answers:
+            names = ", ".join(sorted(ex.names)) or ", ".join(ex.grade_ids)
+            message = f"No answer found (looked for cell {ex.grade_ids[0]!r} or a definition of {names})."
+            return ExerciseRun(error=message), 0.0, None
+        if left <= 0:
+            message = f"Not graded: the submission's time limit of {submission_timeout:g} s was used up."
+            return ExerciseRun(error=message), 0.0, None
+        timeout = min(exercise_timeout, left)
+        return cached_run(assignment, ex, answers, seed, timeout, workdir, memory_mb, ex.number in visible_for)
+
     with tempfile.TemporaryDirectory(prefix="autograder-") as workdir:
         shutil.copy(path, Path(workdir) / path.name)
-        for ex in assignment.exercises:
-            answers = answer_cells(nb, assignment, ex)
-            left = deadline - time.monotonic()
-            if not answers:
-                names = ", ".join(sorted(ex.names)) or ", ".join(ex.grade_ids)
-                student[ex.number] = ExerciseRun(
-                    error=f"No answer found (looked for cell {ex.grade_ids[0]!r} or a definition of {names})."
-                )
-            elif left <= 0:
-                student[ex.number] = ExerciseRun(
-                    error=f"Not graded: the submission's time limit of {submission_timeout:g} s was used up."
-                )
-            else:
-                student[ex.number], seconds[ex.number], visible[ex.number] = cached_run(
-                    assignment,
-                    ex,
-                    answers,
-                    seed,
-                    min(exercise_timeout, left),
-                    workdir,
-                    memory_mb,
-                    ex.number in visible_for,
-                )
-        return score_exercises(assignment, student, seconds, seed, under_pytest), visible
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            if workers > 1:  # the instructor's runs go alongside the student's
+                for ex in assignment.exercises:
+                    pool.submit(reference_run, assignment, ex, seed)
+            runs = dict(
+                zip(assignment.exercises, pool.map(lambda ex: run_one(ex, workdir), assignment.exercises), strict=True)
+            )
+    student = {ex.number: run for ex, (run, _, _) in runs.items()}
+    seconds = {ex.number: s for ex, (_, s, _) in runs.items()}
+    visible = {ex.number: v for ex, (_, _, v) in runs.items()}
+    start = time.monotonic()
+    results = score_exercises(assignment, student, seconds, seed, under_pytest)
+    return results, visible, time.monotonic() - start
 
 
 def grade_submission(
@@ -197,6 +204,7 @@ def grade_submission(
     memory_mb: int = MEMORY_MB,
     student: str | None = None,
     under_pytest: bool = False,
+    workers: int = 1,
 ) -> SubmissionResult:
     """Grade one notebook. Never raises for anything wrong with the submission."""
     path = Path(path)
@@ -209,11 +217,27 @@ def grade_submission(
         known = {a.id for a in course_assignments()}
         assignment_id = path.parent.name if path.parent.name in known else ""  # nbgrader's layout names it
         return SubmissionResult(str(path), student, assignment_id, "error", error=str(exc), seed=seed)
-    exercises, _ = grade_notebook(
-        nb, path, assignment, seed, exercise_timeout, submission_timeout, memory_mb, under_pytest=under_pytest
+    exercises, _, check_seconds = grade_notebook(
+        nb,
+        path,
+        assignment,
+        seed,
+        exercise_timeout,
+        submission_timeout,
+        memory_mb,
+        under_pytest=under_pytest,
+        workers=workers,
     )
+    elapsed = time.monotonic() - start
     return SubmissionResult(
-        str(path), student, assignment.id, "graded", exercises, seed=seed, execution_time=time.monotonic() - start
+        str(path),
+        student,
+        assignment.id,
+        "graded",
+        exercises,
+        seed=seed,
+        execution_time=elapsed,
+        check_seconds=check_seconds,
     )
 
 

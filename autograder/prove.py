@@ -46,7 +46,7 @@ def prove_one(assignment: Assignment, item: Mutant, seed: int = DEFAULT_SEED) ->
     nb = solved_notebook(assignment, answers={item.grade_id: answer})
     with tempfile.TemporaryDirectory(prefix="autograder-prove-") as tmp:
         path = write_notebook(nb, Path(tmp) / f"{assignment.id}.ipynb")
-        results, visible = grade_notebook(nb, path, assignment, seed, visible_for=frozenset({exercise.number}))
+        results, visible, _ = grade_notebook(nb, path, assignment, seed, visible_for=frozenset({exercise.number}))
     printed = visible.get(exercise.number) or ""
     target = next(r for r in results if r.number == exercise.number)
     return ProofRow(

@@ -52,6 +52,7 @@ class SubmissionResult:
     error: str = ""
     seed: int = 0
     execution_time: float = 0.0
+    check_seconds: float = 0.0  # of execution_time, spent comparing results in the hidden checks
 
     @property
     def score(self) -> float:
@@ -98,7 +99,8 @@ class SubmissionResult:
         exercises = [
             ExerciseResult(**(ex | {"checks": [CheckResult(**c) for c in ex["checks"]]})) for ex in data["exercises"]
         ]
-        fields = {k: data[k] for k in ("path", "student", "assignment", "status", "error", "seed", "execution_time")}
+        keys = ("path", "student", "assignment", "status", "error", "seed", "execution_time", "check_seconds")
+        fields = {k: data[k] for k in keys if k in data}
         return cls(exercises=exercises, **fields)
 
     def feedback(self) -> str:

@@ -9,29 +9,21 @@ from __future__ import annotations
 
 import importlib
 import io
-import multiprocessing
 import os
 import random
 import resource
 import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 
+from autograder.forkserver import CHILD_NAME, fork_context
+
 MAX_RESULT_BYTES = 64 * 2**20
-_CONTEXT: multiprocessing.context.BaseContext | None = None
-# imported once in the fork server, so no child pays for them
-PRELOAD = [
-    "autograder.sandbox",
-    "autograder.probes",
-    "autograder.course",
-    "IPython.core.inputtransformer2",
-    "matplotlib.pyplot",
-    "autograder.warmup",
-]
 
 
 @dataclass(frozen=True)
@@ -201,20 +193,6 @@ def child_main(conn, job: Job) -> None:
     os._exit(0)
 
 
-def fork_context() -> multiprocessing.context.BaseContext:
-    """A fork server with torch imported once; children are forked from it."""
-    global _CONTEXT
-    if _CONTEXT is None:
-        os.environ.setdefault("MPLBACKEND", "Agg")
-        ctx = multiprocessing.get_context("forkserver")
-        from autograder.course import CHECKS_DIR
-
-        checks = [f"autograder.checks.{path.stem}" for path in sorted(CHECKS_DIR.glob("test_*.py"))]
-        ctx.set_forkserver_preload(PRELOAD + ["pytest", *checks])
-        _CONTEXT = ctx
-    return _CONTEXT
-
-
 def describe_exit(code: int | None) -> str:
     if code is not None and code < 0:
         try:
@@ -230,7 +208,7 @@ def run_job(job: Job, timeout: float) -> Outcome:
     """Run `job` in a fresh child; never raises for anything the child does."""
     ctx = fork_context()
     receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=child_main, args=(sender, job), daemon=True)
+    proc = ctx.Process(target=child_main, args=(sender, job), daemon=True, name=CHILD_NAME)
     start = time.monotonic()
     proc.start()
     sender.close()
@@ -244,7 +222,7 @@ def run_job(job: Job, timeout: float) -> Outcome:
         data = None
     finally:
         seconds = time.monotonic() - start
-        kill_group(proc)
+        kill_group(proc, wait=data is None)  # the exit code explains a crash; otherwise reap in the background
         receiver.close()
     if data is None:
         return Outcome(None, error or describe_exit(proc.exitcode), seconds)
@@ -257,12 +235,19 @@ def run_job(job: Job, timeout: float) -> Outcome:
     return Outcome(payload, None, seconds)
 
 
-def kill_group(proc) -> None:
-    """Kill the child and anything it started, then reap it."""
+def kill_group(proc, wait: bool = True) -> None:
+    """Kill the child and anything it started, then reap it (now, or in a background thread)."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+    if not wait:
+        threading.Thread(target=reap, args=(proc,), daemon=True).start()
+        return
+    reap(proc)
+
+
+def reap(proc) -> None:
     proc.join(5)
     if proc.is_alive():
         proc.kill()
