@@ -144,5 +144,12 @@ def write_csv(path: Path, results: list[SubmissionResult]) -> None:
             status = "graded" if r.status == "graded" else f"could not be graded: {r.error}"
             total = r.score if r.status == "graded" else ""
             writer.writerow(
-                [r.student, r.assignment, *[scores.get(n, "") for n in numbers], total, r.max_score, status]
+                [
+                    r.student,
+                    r.assignment,
+                    *[scores.get(n, "") for n in numbers],
+                    total,
+                    r.max_score if total != "" else "",
+                    status,
+                ]
             )
