@@ -24,9 +24,9 @@ def test_duplicate_grade_id_is_reported(tmp_path):
     """Is a grade_id used twice in a notebook reported?"""
     nb = nbformat.read(find_assignment(CORE).path, as_version=4)
     ids = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if "nbgrader" in c.metadata]
-    nb.cells[[c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells].index(ids[1])].metadata[
-        "nbgrader"
-    ]["grade_id"] = ids[0]
+    nb.cells[[c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells].index(ids[1])].metadata["nbgrader"][
+        "grade_id"
+    ] = ids[0]
     path = tmp_path / CORE / f"{CORE}.ipynb"
     path.parent.mkdir()
     nbformat.write(nb, path)
