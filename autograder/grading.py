@@ -8,6 +8,7 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
+from functools import cache
 from pathlib import Path
 
 from autograder.course import Assignment, Exercise, course_assignments
@@ -119,6 +120,30 @@ def reference_run(assignment: Assignment, exercise: Exercise, seed: int) -> Exer
     return cached
 
 
+SECRET_MIN_LENGTH = 12  # shorter lines ("return loss") are too common to count as quoting
+
+
+@cache
+def secret_lines(assignment: Assignment) -> frozenset[str]:
+    """Lines a student must never see: the hidden checks' source and the solution-only lines."""
+    from autograder.validate import solution_only_lines
+
+    lines = set(solution_only_lines(assignment))
+    if assignment.check_module.exists():
+        lines.update(line.strip() for line in assignment.check_module.read_text().splitlines())
+    return frozenset(line for line in lines if len(line) >= SECRET_MIN_LENGTH)
+
+
+def scrub(message: str, secrets: frozenset[str]) -> str:
+    """Drop the lines of a message that quote hidden material (a student's exception can say anything)."""
+    kept = []
+    for line in message.splitlines():
+        if any(secret in line for secret in secrets):
+            line = "[a line quoting the grader's hidden checks or solutions was removed]"
+        kept.append(line)
+    return "\n".join(kept)
+
+
 def score_exercises(
     assignment: Assignment,
     student: dict[int, ExerciseRun],
@@ -133,6 +158,9 @@ def score_exercises(
         outcomes = run_checks(assignment.check_module, plugin)
     else:
         outcomes = call_checks(module_name(assignment), plugin)
+    secrets = secret_lines(assignment)
+    for check in outcomes.values():
+        check.message = scrub(check.message, secrets)
     results = []
     for ex in assignment.exercises:
         checks = [c for name, c in outcomes.items() if exercise_of_test(name) == ex.number]
