@@ -22,6 +22,16 @@ class GraderFault(Exception):
     """The grader itself failed (the instructor's reference raised): not the student's fault."""
 
 
+def scrub(message: str, secrets: frozenset[str]) -> str:
+    """Drop the lines of a student's error that quote hidden material (an exception can say anything)."""
+    kept = []
+    for line in message.splitlines():
+        if any(secret in line for secret in secrets):
+            line = "[a line quoting the grader's hidden checks or solutions was removed]"
+        kept.append(line)
+    return "\n".join(kept)
+
+
 class ExerciseRun:
     """The probe results of one exercise, or why the exercise could not run."""
 
@@ -32,8 +42,14 @@ class ExerciseRun:
 class GradingPlugin:
     """Serves `probes(name) -> (student_data, reference_data)` and records each test's outcome."""
 
-    def __init__(self, module: str, student: dict[int, ExerciseRun], reference: dict[int, ExerciseRun]):
-        self.module, self.student, self.reference = module, student, reference
+    def __init__(
+        self,
+        module: str,
+        student: dict[int, ExerciseRun],
+        reference: dict[int, ExerciseRun],
+        secrets: frozenset[str] = frozenset(),
+    ):
+        self.module, self.student, self.reference, self.secrets = module, student, reference, secrets
         self.outcomes: dict[str, CheckResult] = {}
         self.faults: list[str] = []
 
@@ -47,12 +63,12 @@ class GradingPlugin:
             raise GraderFault(f"the instructor's solution failed probe {name}: {detail}")
         run = self.student.get(exercise)
         if run is None or run.error:
-            pytest.fail(run.error if run else "not run", pytrace=False)
+            pytest.fail(scrub(run.error, self.secrets) if run else "not run", pytrace=False)
         result = run.probes.get(name)
         if result is None:
             pytest.fail("the check could not run", pytrace=False)
         if not result["ok"]:
-            pytest.fail(f"Calling your code failed: {result['error']}", pytrace=False)
+            pytest.fail(f"Calling your code failed: {scrub(result['error'], self.secrets)}", pytrace=False)
         return result["data"], ref.probes[name]["data"]
 
     @pytest.fixture
