@@ -104,6 +104,23 @@ def defined_names(source: str) -> frozenset[str]:
     return frozenset(names)
 
 
+def solution_only_lines(cells: list[tuple[str, bool]]) -> set[str]:
+    """Lines that occur inside solution regions and nowhere outside them.
+
+    `cells` are (source, is a solution cell); a solution cell without markers is a region as a whole.
+    """
+    inside, outside = set(), set()
+    for source, solution in cells:
+        region = solution and "### BEGIN SOLUTION" not in source
+        for line in source.splitlines():
+            text = line.strip()
+            if text.startswith(("### BEGIN SOLUTION", "### END SOLUTION")):
+                region = text.startswith("### BEGIN")
+            elif text:
+                (inside if region else outside).add(text)
+    return inside - outside
+
+
 def transform_cell(source: str) -> str:
     """Turn IPython syntax (magics, `!cmd`) into plain Python."""
     from IPython.core.inputtransformer2 import TransformerManager

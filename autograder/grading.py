@@ -11,7 +11,7 @@ from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 
-from autograder.course import Assignment, Exercise, course_assignments
+from autograder.course import Assignment, Exercise, course_assignments, solution_only_lines
 from autograder.plugin import ExerciseRun, GradingPlugin, call_checks, exercise_of_test, run_checks
 from autograder.results import ExerciseResult, SubmissionResult
 from autograder.sandbox import Job, run_job
@@ -126,16 +126,7 @@ SECRET_MIN_LENGTH = 12  # shorter lines ("return loss") are too common to count 
 @cache
 def secret_lines(assignment: Assignment) -> frozenset[str]:
     """Lines a student must never see: the hidden checks' source and the lines only solutions contain."""
-    inside, outside = set(), set()
-    for cell in assignment.cells:
-        region = cell.solution and "### BEGIN SOLUTION" not in cell.source  # a solution cell without markers
-        for line in cell.source.splitlines():
-            text = line.strip()
-            if text.startswith(("### BEGIN SOLUTION", "### END SOLUTION")):
-                region = text.startswith("### BEGIN")
-            elif text:
-                (inside if region else outside).add(text)
-    lines = inside - outside
+    lines = solution_only_lines([(cell.source, cell.solution) for cell in assignment.cells])
     if assignment.check_module.exists():
         lines |= {line.strip() for line in assignment.check_module.read_text().splitlines()}
     return frozenset(line for line in lines if len(line) >= SECRET_MIN_LENGTH)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.course import RELEASE_DIR, Assignment, course_assignments
+from autograder.course import RELEASE_DIR, Assignment, course_assignments, solution_only_lines
 
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 
@@ -73,26 +73,12 @@ def check_module_problems(assignment: Assignment) -> list[str]:
     return problems
 
 
-def solution_only_lines(assignment: Assignment) -> set[str]:
-    """Lines that occur inside solution regions of the source and nowhere outside them."""
-    inside, outside = set(), set()
+def solution_lines(assignment: Assignment) -> set[str]:
+    """Lines of the instructor notebook (markdown included) found only inside solution regions."""
     nb = nbformat.read(assignment.path, as_version=4)
-    for cell in nb.cells:
-        in_region = False
-        whole = (
-            cell.cell_type == "code"
-            and cell.metadata.get("nbgrader", {}).get("solution")
-            and ("### BEGIN SOLUTION" not in cell.source)
-        )
-        for line in cell.source.splitlines():
-            text = line.strip()
-            if text.startswith("### BEGIN SOLUTION"):
-                in_region = True
-            elif text.startswith("### END SOLUTION"):
-                in_region = False
-            elif text:
-                (inside if in_region or whole else outside).add(text)
-    return inside - outside
+    return solution_only_lines(
+        [(c.source, c.cell_type == "code" and bool(c.metadata.get("nbgrader", {}).get("solution"))) for c in nb.cells]
+    )
 
 
 def release_problems(assignment: Assignment, release_dir: Path = RELEASE_DIR) -> list[str]:
@@ -101,7 +87,7 @@ def release_problems(assignment: Assignment, release_dir: Path = RELEASE_DIR) ->
     if not path.exists():
         return [f"{assignment.id}: release notebook {path} is missing; run `autograder release`"]
     nb = nbformat.read(path, as_version=4)
-    problems, secret = [], solution_only_lines(assignment)
+    problems, secret = [], solution_lines(assignment)
     for index, cell in enumerate(nb.cells):
         for marker in MARKERS:
             if marker in cell.source:

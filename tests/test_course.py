@@ -15,7 +15,7 @@ from autograder.validate import (
     check_module_problems,
     metadata_problems,
     release_problems,
-    solution_only_lines,
+    solution_lines,
     sync_problems,
 )
 
@@ -79,7 +79,7 @@ def test_release_is_in_sync_with_source():
 def test_release_leaks_nothing(assignment_id):
     """Has the release no solution or hidden-test markers, no outputs, no solution-only line?"""
     assignment = by_id(assignment_id)
-    assert solution_only_lines(assignment), "the leak check must have solution lines to look for"
+    assert solution_lines(assignment), "the leak check must have solution lines to look for"
     assert release_problems(assignment) == []
 
 
