@@ -131,8 +131,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--course",
+        metavar="DIR",
+        help="the course folder (default: the nearest folder at or above the current one with source/ and "
+        "nbgrader_config.py, else $AUTOGRADER_COURSE, else the kit's own course)",
+    )
 
-    grade = sub.add_parser("grade", help="grade a notebook, or every notebook under a folder")
+    grade = sub.add_parser("grade", parents=[common], help="grade a notebook, or every notebook under a folder")
     grade.add_argument("submission", help="a .ipynb file, or a folder (nbgrader's submitted/ or flat)")
     grade.add_argument("--results", default="results.json", help="results file for one notebook (Gradescope schema)")
     grade.add_argument("--out", default="graded", help="output folder when grading a folder")
@@ -158,24 +165,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     grade.set_defaults(func=cmd_grade)
 
-    merge = sub.add_parser("merge", help="merge the outputs of sharded `grade DIR --shard i/n` runs")
+    merge = sub.add_parser("merge", parents=[common], help="merge the outputs of sharded `grade DIR --shard i/n` runs")
     merge.add_argument("shards", nargs="+", help="output folders of the shards (each has run.json)")
     merge.add_argument("--out", default="graded", help="merged output folder")
     merge.set_defaults(func=cmd_merge)
 
-    validate = sub.add_parser("validate", help="check the course: metadata, checks, points, release")
+    validate = sub.add_parser("validate", parents=[common], help="check the course: metadata, checks, points, release")
     validate.set_defaults(func=cmd_validate)
 
-    release = sub.add_parser("release", help="regenerate release/ from source/ with nbgrader")
+    release = sub.add_parser("release", parents=[common], help="regenerate release/ from source/ with nbgrader")
     release.add_argument("--out", default="release", help="release folder")
     release.set_defaults(func=cmd_release)
-    prove = sub.add_parser("prove", help="grade the mutant catalogue: what the hidden and visible checks catch")
+    prove = sub.add_parser(
+        "prove", parents=[common], help="grade the mutant catalogue: what the hidden and visible checks catch"
+    )
     prove.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
     prove.add_argument("--seed", type=int, default=grading.DEFAULT_SEED)
     prove.add_argument("--quiet", action="store_true", help="no progress bar")
     prove.set_defaults(func=cmd_prove)
 
-    sample = sub.add_parser("sample-class", help="rebuild the sample class from release/ and source/")
+    sample = sub.add_parser("sample-class", parents=[common], help="rebuild the sample class from release/ and source/")
     sample.add_argument("--out", default="sample_class", help="course folder to write submitted/ into")
     sample.set_defaults(func=cmd_sample_class)
 
@@ -183,9 +192,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="write a Gradescope autograder zip or a GitHub Classroom template")
     targets = export.add_subparsers(dest="target", required=True)
-    gradescope = targets.add_parser("gradescope", help="the autograder zip (setup.sh, run_autograder, checks)")
+    gradescope = targets.add_parser(
+        "gradescope", parents=[common], help="the autograder zip (setup.sh, run_autograder, checks)"
+    )
     gradescope.add_argument("--out", default=str(GRADESCOPE_ZIP), help="zip file to write")
-    classroom = targets.add_parser("classroom", help="a template repository: release notebooks and workflow")
+    classroom = targets.add_parser(
+        "classroom", parents=[common], help="a template repository: release notebooks and workflow"
+    )
     classroom.add_argument("--out", default=str(CLASSROOM_DIR), help="folder to write the template into")
     for target in (gradescope, classroom):
         target.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
@@ -194,7 +207,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from autograder.course import CourseError, set_course
+
     args = build_parser().parse_args(argv)
+    try:
+        course = set_course(getattr(args, "course", None))
+    except CourseError as exc:
+        print(f"autograder: {exc}", file=sys.stderr)
+        return 2
+    print(course.describe())
     try:
         return args.func(args)
     except GraderFault as exc:

@@ -10,6 +10,20 @@ from __future__ import annotations
 import torch
 
 
+def weight(value: float):
+    """Give a hidden test `value` times the default weight (1) in its exercise's score.
+
+    The tests of an exercise's central behaviour (the update rule, a shuffle that keeps pairs together,
+    the momentum buffer) weigh most, so that each classic mistake costs at least half of the points.
+    """
+
+    def mark(fn):
+        fn.weight = float(value)
+        return fn
+
+    return mark
+
+
 def shape_of(t) -> str:
     return "(" + ", ".join(str(s) for s in t.shape) + ")" if isinstance(t, torch.Tensor) else "?"
 

@@ -1,8 +1,16 @@
-"""The course as the grader sees it: assignments, exercises, cells and points, read from `source/`."""
+"""The course as the grader sees it: its root folder, assignments, exercises, cells and points.
+
+A course is a folder with `source/<id>/<id>.ipynb` (the instructor notebooks) and `nbgrader_config.py`, like
+nbgrader's; its hidden checks are in `autograder/checks/` and its mutant catalogue in `tests/mutants/`. Every
+command acts on the course named with `--course DIR`, else the one found from the current folder upward, else
+the one in the environment variable AUTOGRADER_COURSE; the kit's own course, next to this package, is only
+the fallback.
+"""
 
 from __future__ import annotations
 
 import ast
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -10,11 +18,90 @@ from pathlib import Path
 
 import nbformat
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SOURCE_DIR = REPO_ROOT / "source"
-RELEASE_DIR = REPO_ROOT / "release"
-CHECKS_DIR = Path(__file__).resolve().parent / "checks"
+KIT_ROOT = Path(__file__).resolve().parent.parent  # the course this package was installed from
+COURSE_ENV = "AUTOGRADER_COURSE"
 CHECK_ID = re.compile(r"^test_exercise(\d+)$")
+
+
+class CourseError(Exception):
+    """No course where one was named or looked for; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Course:
+    """A course folder: where its notebooks, checks, catalogue and caches are."""
+
+    root: Path
+    found_by: str = "given"  # "given", "environment", "current folder" or "kit fallback"
+
+    @property
+    def source_dir(self) -> Path:
+        return self.root / "source"
+
+    @property
+    def release_dir(self) -> Path:
+        return self.root / "release"
+
+    @property
+    def checks_dir(self) -> Path:
+        return self.root / "autograder" / "checks"
+
+    @property
+    def mutants_dir(self) -> Path:
+        return self.root / "tests" / "mutants"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / ".autograder-cache"
+
+    def describe(self) -> str:
+        return f"course: {self.root} ({self.found_by})"
+
+
+def is_course_root(folder: Path) -> bool:
+    return (folder / "source").is_dir() and (folder / "nbgrader_config.py").is_file()
+
+
+def find_course_root(start: Path | str | None = None) -> Path | None:
+    """The nearest folder at or above `start` (default: the current folder) that holds a course."""
+    start = Path(start or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if is_course_root(folder):
+            return folder
+    return None
+
+
+_CURRENT: Course | None = None
+
+
+def set_course(root: Path | str | None = None) -> Course:
+    """Choose the course: `root` if given, else the current folder upward, else $AUTOGRADER_COURSE, else the kit's.
+
+    The choice is exported in $AUTOGRADER_COURSE so that subprocesses (the fork server among them) agree.
+    """
+    global _CURRENT
+    if root is not None:
+        folder = Path(root).resolve()
+        if not (folder / "source").is_dir():
+            raise CourseError(f"{root}: not a course folder (no source/ in it)")
+        course = Course(folder, "given")
+    elif (found := find_course_root()) is not None:
+        course = Course(found, "current folder")
+    elif os.environ.get(COURSE_ENV):
+        folder = Path(os.environ[COURSE_ENV]).resolve()
+        if not (folder / "source").is_dir():
+            raise CourseError(f"{COURSE_ENV}={folder}: not a course folder (no source/ in it)")
+        course = Course(folder, "environment")
+    else:
+        course = Course(KIT_ROOT, "kit fallback")
+    os.environ[COURSE_ENV] = str(course.root)
+    _CURRENT = course
+    return course
+
+
+def current_course() -> Course:
+    """The course chosen by `set_course`, choosing it now when none was."""
+    return _CURRENT if _CURRENT is not None else set_course()
 
 
 @dataclass(frozen=True)
@@ -55,7 +142,7 @@ class Exercise:
 
 @dataclass(frozen=True)
 class Assignment:
-    """One instructor notebook in `source/<id>/<id>.ipynb`."""
+    """One instructor notebook in `<course>/source/<id>/<id>.ipynb`."""
 
     id: str
     path: Path
@@ -67,8 +154,16 @@ class Assignment:
         return sum(ex.points for ex in self.exercises)
 
     @property
+    def course_root(self) -> Path:
+        return self.path.resolve().parents[2]
+
+    @property
     def check_module(self) -> Path:
-        return CHECKS_DIR / f"test_{self.id}.py"
+        return self.course_root / "autograder" / "checks" / f"test_{self.id}.py"
+
+    @property
+    def has_checks(self) -> bool:
+        return self.check_module.is_file()
 
     def exercise(self, number: int) -> Exercise:
         for ex in self.exercises:
@@ -174,15 +269,19 @@ def load_assignment(path: Path) -> Assignment:
     return Assignment(path.stem, path, cells, split_exercises(cells))
 
 
+def course_assignments(source_dir: Path | None = None) -> tuple[Assignment, ...]:
+    """Every assignment in the course's `source/` (or in `source_dir`), in order of their ids."""
+    return _assignments_in(Path(source_dir or current_course().source_dir).resolve())
+
+
 @cache
-def course_assignments(source_dir: Path = SOURCE_DIR) -> tuple[Assignment, ...]:
-    """Every assignment in `source/`, in order of their ids."""
+def _assignments_in(source_dir: Path) -> tuple[Assignment, ...]:
     paths = sorted(p / f"{p.name}.ipynb" for p in source_dir.iterdir() if p.is_dir())
     return tuple(load_assignment(p) for p in paths if p.exists())
 
 
-def find_assignment(assignment_id: str, source_dir: Path = SOURCE_DIR) -> Assignment:
+def find_assignment(assignment_id: str, source_dir: Path | None = None) -> Assignment:
     for assignment in course_assignments(source_dir):
         if assignment.id == assignment_id:
             return assignment
-    raise KeyError(f"no assignment {assignment_id!r} in {source_dir}")
+    raise KeyError(f"no assignment {assignment_id!r} in {source_dir or current_course().source_dir}")

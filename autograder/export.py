@@ -23,7 +23,9 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from autograder.course import CHECKS_DIR, RELEASE_DIR, REPO_ROOT, SOURCE_DIR, Assignment, course_assignments
+from autograder.course import KIT_ROOT, Assignment, course_assignments, current_course
+
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 GRADESCOPE_ZIP = Path("build/gradescope-autograder.zip")
 CLASSROOM_DIR = Path("build/classroom-template")
@@ -80,7 +82,9 @@ def select_assignments(ids: Sequence[str] | None = None) -> tuple[Assignment, ..
     known = {a.id: a for a in assignments}
     unknown = [i for i in ids if i not in known]
     if unknown:
-        raise ValueError(f"no assignment {', '.join(unknown)} in {SOURCE_DIR} (known: {', '.join(known)})")
+        raise ValueError(
+            f"no assignment {', '.join(unknown)} in {current_course().source_dir} (known: {', '.join(known)})"
+        )
     return tuple(known[i] for i in dict.fromkeys(ids))
 
 
@@ -95,7 +99,7 @@ def tree_files(folder: Path) -> list[Path]:
 
 def torch_pin() -> str:
     """The torch requirement `.ci/setup` installs first (e.g. `torch==2.13.0`)."""
-    setup = REPO_ROOT / ".ci" / "setup"
+    setup = KIT_ROOT / ".ci" / "setup"
     if setup.exists():
         match = re.search(r"torch==[0-9][0-9A-Za-z.+]*", setup.read_text())
         if match:
@@ -113,7 +117,7 @@ def project_dependencies() -> list[str]:
         from importlib.metadata import requires
 
         return [r for r in requires("gd-course-autograder") or [] if "extra ==" not in r]
-    return list(tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["dependencies"])
+    return list(tomllib.loads((KIT_ROOT / "pyproject.toml").read_text())["project"]["dependencies"])
 
 
 def requirement_name(requirement: str) -> str:
@@ -221,21 +225,27 @@ def gradescope_files(assignments: tuple[Assignment, ...]) -> list[tuple[str, byt
     entries: list[tuple[str, bytes, int]] = [
         ("setup.sh", setup_script().encode(), 0o755),
         ("run_autograder", RUN_AUTOGRADER.encode(), 0o755),
-        ("pyproject.toml", (REPO_ROOT / "pyproject.toml").read_bytes(), 0o644),
-        ("README.md", (REPO_ROOT / "README.md").read_bytes(), 0o644),  # pyproject.toml names it
+        ("pyproject.toml", (KIT_ROOT / "pyproject.toml").read_bytes(), 0o644),
+        ("README.md", (KIT_ROOT / "README.md").read_bytes(), 0o644),  # pyproject.toml names it
     ]
     marker = {"assignments": [a.id for a in assignments], "torch": torch_pin()}
     entries.append((BUNDLE_MARKER, (json.dumps(marker, indent=2) + "\n").encode(), 0o644))
-    package = CHECKS_DIR.parent
-    wanted_checks = {a.check_module.name for a in assignments}
-    for path in tree_files(package):
-        rel = path.relative_to(package)
-        if rel.parts[0] == "checks" and rel.name.startswith("test_") and rel.name not in wanted_checks:
-            continue  # checks of assignments this bundle does not grade
+    for path in tree_files(PACKAGE_DIR):
+        rel = path.relative_to(PACKAGE_DIR)
+        if rel.parts[0] == "checks" and rel.name.startswith("test_"):
+            continue  # the course's own checks are added below
         entries.append((f"autograder/{rel.as_posix()}", path.read_bytes(), 0o644))
     for assignment in assignments:
+        entries.append(
+            (f"autograder/checks/{assignment.check_module.name}", assignment.check_module.read_bytes(), 0o644)
+        )
+    source_dir = current_course().source_dir
+    for assignment in assignments:
         for path in tree_files(assignment.path.parent):
-            entries.append((f"source/{path.relative_to(SOURCE_DIR).as_posix()}", path.read_bytes(), 0o644))
+            entries.append((f"source/{path.relative_to(source_dir).as_posix()}", path.read_bytes(), 0o644))
+    config = current_course().root / "nbgrader_config.py"
+    if config.exists():
+        entries.append(("nbgrader_config.py", config.read_bytes(), 0o644))
     return entries
 
 
@@ -249,7 +259,7 @@ def export_gradescope(out: Path | str = GRADESCOPE_ZIP, assignments: Sequence[st
     chosen = select_assignments(assignments)
     missing = [a.id for a in chosen if not a.check_module.exists()]
     if missing:
-        raise ValueError(f"no hidden checks for {', '.join(missing)} in {CHECKS_DIR}")
+        raise ValueError(f"no hidden checks for {', '.join(missing)} in {current_course().checks_dir}")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
@@ -372,7 +382,7 @@ def hide_solutions(root: Path) -> bool:
 
     Only inside an unpacked bundle under `root` (it has BUNDLE_MARKER): never the repository's source/.
     """
-    bundle, source = REPO_ROOT.resolve(), SOURCE_DIR.resolve()
+    bundle, source = current_course().root.resolve(), current_course().source_dir.resolve()
     if not (bundle / BUNDLE_MARKER).exists() or not source.is_relative_to(root.resolve()):
         return False
     course_assignments()  # cached: grading reads the course from memory from now on
@@ -398,15 +408,15 @@ def run_gradescope(
     root = Path(root)
     results = Path(results) if results else root / "results" / "results.json"
     start = time.monotonic()
-    print(f"autograder bundle: {REPO_ROOT}")  # stdout is hidden from students
+    print(f"autograder bundle: {current_course().root}")  # stdout is hidden from students
     try:
-        if not SOURCE_DIR.is_dir():
+        if not current_course().source_dir.is_dir():
             raise RuntimeError(
-                f"no instructor notebooks in {SOURCE_DIR}: run_autograder deletes them after loading them; "
+                f"no instructor notebooks in {current_course().source_dir}: run_autograder deletes them after loading them; "
                 "run it in a fresh container, or with AUTOGRADER_KEEP_SOURCE=1 to keep them"
             )
         if not course_assignments():
-            raise RuntimeError(f"no assignments in {SOURCE_DIR}")
+            raise RuntimeError(f"no assignments in {current_course().source_dir}")
         if not keep_source:
             hide_solutions(root)
         data = grade_gradescope_submission(root / "submission", **limits)
@@ -653,7 +663,7 @@ def export_classroom(out: Path | str = CLASSROOM_DIR, assignments: Sequence[str]
     out = Path(out)
     chosen = select_assignments(assignments)
     for assignment in chosen:
-        release = RELEASE_DIR / assignment.id
+        release = current_course().release_dir / assignment.id
         if not (release / f"{assignment.id}.ipynb").exists():
             raise ValueError(f"no release notebook {release / assignment.id}.ipynb: run `autograder release` first")
         target = out / "release" / assignment.id

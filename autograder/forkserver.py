@@ -1,4 +1,4 @@
-"""The fork server children are forked from: torch, matplotlib, pytest and the checks imported once.
+"""The fork server children are forked from: torch, matplotlib and the course's probe modules imported once.
 
 Light on purpose (no torch here), so the command line can start the server first and import torch
 itself while the server does the same on the other core.
@@ -10,19 +10,17 @@ import multiprocessing
 import multiprocessing.forkserver
 import multiprocessing.spawn
 import os
-from pathlib import Path
 
 CHILD_NAME = "autograder-child"
-CHECKS_DIR = Path(__file__).resolve().parent / "checks"
-# imported once in the fork server, so no child pays for them
+# imported once in the fork server, so no child pays for them (warmup loads the course's probe modules)
 PRELOAD = [
-    "autograder.sandbox",
+    "autograder.child",
     "autograder.probes",
     "autograder.course",
     "IPython.core.inputtransformer2",
+    "IPython.core.interactiveshell",
     "matplotlib.pyplot",
     "autograder.warmup",
-    "pytest",
 ]
 _CONTEXT: multiprocessing.context.BaseContext | None = None
 _PREPARATION_DATA = multiprocessing.spawn.get_preparation_data
@@ -31,7 +29,7 @@ _PREPARATION_DATA = multiprocessing.spawn.get_preparation_data
 def preparation_data(name: str) -> dict:
     """multiprocessing's data for a new child, without re-running the parent's `__main__` in our children.
 
-    Children run `sandbox.child_main` only; re-importing the caller's main script in each child would cost
+    Children run `child.child_main` only; re-importing the caller's main script in each child would cost
     time and re-run an unguarded script (or fail for code read from stdin).
     """
     data = _PREPARATION_DATA(name)
@@ -48,10 +46,12 @@ def fork_context() -> multiprocessing.context.BaseContext:
     """The fork-server context (created on first use)."""
     global _CONTEXT
     if _CONTEXT is None:
+        from autograder.course import current_course
+
+        current_course()  # exports AUTOGRADER_COURSE, which the fork server's warmup reads
         os.environ.setdefault("MPLBACKEND", "Agg")
         ctx = multiprocessing.get_context("forkserver")
-        checks = [f"autograder.checks.{path.stem}" for path in sorted(CHECKS_DIR.glob("test_*.py"))]
-        ctx.set_forkserver_preload(PRELOAD + checks)
+        ctx.set_forkserver_preload(PRELOAD)
         _CONTEXT = ctx
     return _CONTEXT
 

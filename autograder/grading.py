@@ -3,53 +3,136 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import threading
 import time
 from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 
-from autograder.course import Assignment, Exercise, course_assignments, solution_only_lines
-from autograder.plugin import ExerciseRun, GradingPlugin, call_checks, exercise_of_test, run_checks
+from autograder import sandbox
+from autograder.check_modules import check_module_of, load_full
+from autograder.child import Job, Outcome, run_job
+from autograder.course import KIT_ROOT, Assignment, Exercise, course_assignments, current_course, solution_only_lines
+from autograder.plugin import ExerciseRun, GraderFault, GradingPlugin, call_checks, exercise_of_test, run_checks
 from autograder.results import ExerciseResult, SubmissionResult
-from autograder.sandbox import Job, run_job
 from autograder.submission import SubmissionError, answer_cells, identify_assignment, read_notebook
 
 DEFAULT_SEED = 0
 EXERCISE_TIMEOUT = 60.0
 SUBMISSION_TIMEOUT = 300.0
 MEMORY_MB = 2048
+SCRATCH_MB = 64
 DEFAULT_JOBS = max(1, len(os.sched_getaffinity(0)))
+REFERENCE_ATTEMPTS = 3  # the instructor's run is retried when its child dies (it never runs student code)
 _REFERENCE: dict[tuple[str, int, int], ExerciseRun] = {}
 _REFERENCE_LOCK = threading.Lock()
 # identical answers give identical runs (same cells, same seed): keep the latest few thousand
-_RUNS: OrderedDict[tuple, tuple[ExerciseRun, float, str | None]] = OrderedDict()
+_RUNS: OrderedDict[tuple, tuple[ExerciseRun, float, bool | None]] = OrderedDict()
 _RUNS_LIMIT = 4096
+_DENY: list[str] = []  # folders no child may read, besides the course (submissions, outputs)
+
+
+def deny_reading(*folders: Path | str) -> None:
+    """Add folders (submissions, outputs) that no child may read."""
+    with _REFERENCE_LOCK:
+        _DENY.extend(str(Path(f).resolve()) for f in folders if f)
+
+
+def denied_folders(assignment: Assignment) -> tuple[str, ...]:
+    """The course, the kit, the current folder and whatever `deny_reading` added."""
+    course = current_course()
+    folders = [assignment.course_root, course.root, KIT_ROOT, course.cache_dir, Path.cwd(), *_DENY]
+    return tuple(dict.fromkeys(str(Path(f).resolve()) for f in folders))
+
+
+class UidPool:
+    """Unprivileged uids for children running at the same time (root only): each child has its own."""
+
+    def __init__(self, first: int = sandbox.FIRST_UID):
+        self.first, self.used, self.lock = first, set(), threading.Lock()
+
+    def acquire(self) -> int:
+        with self.lock:
+            uid = self.first
+            while uid in self.used:
+                uid += 1
+            self.used.add(uid)
+            return uid
+
+    def release(self, uid: int) -> None:
+        with self.lock:
+            self.used.discard(uid)
+
+
+UIDS = UidPool()
+
+
+def student_file(exercise: Exercise, part: int, parts: int) -> str:
+    return f"<your cell for exercise {exercise.number}" + (f" (part {part})>" if parts > 1 else ">")
+
+
+def stand_in_cells(assignment: Assignment, number: int) -> list[tuple[str, str, bool]]:
+    """The check module's stand-ins for the functions of exercise `number`, as cells."""
+    if not assignment.has_checks:
+        return []
+    module = check_module_of(assignment.check_module)
+    return [(src, f"<stand-in for {name}>", False) for ex, name, src in module.stand_ins if ex == number]
 
 
 def exercise_cells(assignment: Assignment, exercise: Exercise, answers: list[str] | None) -> tuple:
-    """The cells a child runs for one exercise: the instructor's notebook up to the exercise,
-    demos and visible checks skipped, with the exercise's solution cells replaced by `answers`."""
+    """The cells a child runs for one exercise: the instructor's notebook up to the exercise, demos and visible
+    checks skipped; the exercise's solution cells replaced by `answers` (None: the instructor's own); and the
+    solution cells of every earlier exercise replaced by the checks' stand-ins, so that no child holds the
+    solution of another exercise."""
     last = max(cell.index for cell in exercise.solutions)
     first = min(cell.index for cell in exercise.solutions)
-    cells = []
+    cells, replaced = [], set()
     for cell in assignment.cells:
         if cell.index > last:
             break
         if cell.demo or cell.check:
             continue
-        if cell in exercise.solutions and answers is not None:
-            if cell.index == first:
-                cells += [(src, f"your cell for exercise {exercise.number}", True) for src in answers]
+        if cell in exercise.solutions:
+            if answers is None:
+                cells.append((cell.source, f"<cell '{cell.grade_id}'>", False))
+            elif cell.index == first:
+                cells += [(src, student_file(exercise, i, len(answers)), True) for i, src in enumerate(answers, 1)]
             continue
-        cells.append((cell.source, f"cell '{cell.grade_id}'", False))
+        if cell.solution:
+            owner = assignment.exercise_of_grade_id(cell.grade_id).number
+            if owner not in replaced:
+                replaced.add(owner)
+                cells += stand_in_cells(assignment, owner)
+            continue
+        cells.append((cell.source, f"<cell '{cell.grade_id}'>", False))
     return tuple(cells)
 
 
-def module_name(assignment: Assignment) -> str:
-    return f"autograder.checks.test_{assignment.id}"
+def read_outcome(outcome: Outcome, job: Job, memory_mb: int) -> tuple[ExerciseRun, bool | None]:
+    """The run a child's outcome stands for; nothing in the payload is trusted."""
+    lines = {name: src.count("\n") + 1 for src, name, by_student in job.cells if by_student}
+    if outcome.payload is None:
+        return ExerciseRun(error=outcome.error, grader_fault=outcome.grader_fault), None
+    payload = outcome.payload
+    failed = payload.get("cell_error")
+    if failed is not None:
+        from autograder.feedback import describe_error
+
+        index = failed.get("cell") if isinstance(failed, dict) else None
+        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(job.cells):
+            return ExerciseRun(error="your code's process sent results that could not be read"), None
+        source, name, by_student = job.cells[index]
+        where = (
+            name.strip("<>").capitalize() if by_student else f"The notebook's {name.strip('<>')} (run after your code)"
+        )
+        info = failed.get("error") if isinstance(failed.get("error"), dict) else {}
+        text = describe_error(info, memory_mb, lines)
+        return ExerciseRun(error=f"{where} {text}", cell_lines=lines, memory_mb=memory_mb), None
+    probes = payload.get("probes")
+    if not isinstance(probes, dict):
+        return ExerciseRun(error="your code's process sent results that could not be read"), None
+    visible = payload.get("visible_ok") if isinstance(payload.get("visible_ok"), bool) else None
+    return ExerciseRun(probes=probes, cell_lines=lines, memory_mb=memory_mb), visible
 
 
 def run_exercise(
@@ -58,28 +141,64 @@ def run_exercise(
     answers: list[str] | None,
     seed: int,
     timeout: float,
-    workdir: str,
     memory_mb: int = MEMORY_MB,
     visible: bool = False,
-) -> tuple[ExerciseRun, float, str | None]:
-    """Run one exercise's probes in a child; return the run, its seconds and the visible check's output."""
+) -> tuple[ExerciseRun, float, bool | None]:
+    """Run one exercise's probes in a confined child; return the run, its seconds and the visible verdict."""
+    module = check_module_of(assignment.check_module)
+    plan = sandbox.plan()
+    uid = UIDS.acquire() if plan.drops_uid else None
+    spec = sandbox.Spec(
+        memory_mb=memory_mb,
+        scratch_mb=SCRATCH_MB,
+        uid=uid,
+        scratch=scratch_folder(plan, uid),
+        deny=denied_folders(assignment),
+    )
     job = Job(
         cells=exercise_cells(assignment, exercise, answers),
-        check_module=module_name(assignment),
+        check_module=module.name,
+        probe_source=module.probe_source,
         exercise=exercise.number,
         seed=seed,
-        workdir=workdir,
-        memory_mb=memory_mb,
+        spec=spec,
         visible_check=exercise.check.source if visible else None,
     )
-    outcome = run_job(job, timeout)
-    if outcome.payload is None:
-        return ExerciseRun(error=outcome.error), outcome.seconds, None
-    payload = outcome.payload
-    seconds = float(payload.get("seconds", outcome.seconds))
-    if payload.get("cell_error"):
-        return ExerciseRun(error=payload["cell_error"]), seconds, payload.get("visible")
-    return ExerciseRun(probes=payload.get("probes", {})), seconds, payload.get("visible")
+    try:
+        outcome = run_job(job, timeout, plan)
+    finally:
+        release_child(plan, spec)
+    run, verdict = read_outcome(outcome, job, memory_mb)
+    return run, outcome.seconds, verdict
+
+
+def scratch_folder(plan: sandbox.Plan, uid: int | None) -> str:
+    """Where a child may write: the temp folder, hidden under a private tmpfs; without a mount namespace,
+    a fresh folder of its own (owned by its uid)."""
+    import tempfile
+
+    if plan.enabled and plan.has("mountns"):
+        return tempfile.gettempdir()
+    folder = tempfile.mkdtemp(prefix="autograder-scratch-")
+    if uid is not None:
+        os.chown(folder, uid, sandbox.NOBODY_GID)
+    return folder
+
+
+def release_child(plan: sandbox.Plan, spec: sandbox.Spec) -> None:
+    """After a child: kill whatever its uid left behind (no PID namespace), remove a plain scratch folder."""
+    import shutil
+
+    if spec.uid is not None:
+        if not plan.has("pidns"):
+            from autograder.forkserver import fork_context
+
+            reaper = fork_context().Process(target=sandbox.kill_uid, args=(spec.uid,), name="autograder-child-reaper")
+            reaper.start()
+            reaper.join(10)
+        UIDS.release(spec.uid)
+    if not (plan.enabled and plan.has("mountns")):
+        shutil.rmtree(spec.scratch, ignore_errors=True)
 
 
 def cached_run(
@@ -88,18 +207,19 @@ def cached_run(
     answers: list[str],
     seed: int,
     timeout: float,
-    workdir: str,
     memory_mb: int,
     visible: bool,
-) -> tuple[ExerciseRun, float, str | None]:
-    """`run_exercise`, reusing the run of identical answers (a run that timed out is not reused)."""
+) -> tuple[ExerciseRun, float, bool | None]:
+    """`run_exercise`, reusing the run of identical answers (a run that timed out or failed to start is not)."""
     key = (assignment.id, exercise.number, seed, tuple(answers), memory_mb, visible)
     with _REFERENCE_LOCK:
         if key in _RUNS:
             _RUNS.move_to_end(key)
             return _RUNS[key]
-    outcome = run_exercise(assignment, exercise, answers, seed, timeout, workdir, memory_mb, visible=visible)
-    if not (outcome[0].error or "").startswith("timed out"):
+    outcome = run_exercise(assignment, exercise, answers, seed, timeout, memory_mb, visible=visible)
+    if outcome[0].grader_fault:  # the sandbox failed to start: once more
+        outcome = run_exercise(assignment, exercise, answers, seed, timeout, memory_mb, visible=visible)
+    if not (outcome[0].error or "").startswith("timed out") and not outcome[0].grader_fault:
         with _REFERENCE_LOCK:
             _RUNS[key] = outcome
             while len(_RUNS) > _RUNS_LIMIT:
@@ -108,13 +228,16 @@ def cached_run(
 
 
 def reference_run(assignment: Assignment, exercise: Exercise, seed: int) -> ExerciseRun:
-    """The instructor's solution, run the same way (cached per assignment, exercise and seed)."""
+    """The instructor's solution, run the same way (cached per assignment, exercise and seed; retried when
+    its child dies, since it runs no student code)."""
     key = (assignment.id, exercise.number, seed)
     with _REFERENCE_LOCK:
         cached = _REFERENCE.get(key)
     if cached is None:
-        with tempfile.TemporaryDirectory(prefix="autograder-ref-") as workdir:
-            cached, _, _ = run_exercise(assignment, exercise, None, seed, EXERCISE_TIMEOUT * 2, workdir)
+        for _ in range(REFERENCE_ATTEMPTS):
+            cached, _, _ = run_exercise(assignment, exercise, None, seed, EXERCISE_TIMEOUT * 2)
+            if cached.error is None:
+                break
         with _REFERENCE_LOCK:
             _REFERENCE[key] = cached
     return cached
@@ -139,18 +262,21 @@ def score_exercises(
     seed: int,
     under_pytest: bool = False,
 ) -> list[ExerciseResult]:
-    """Run the hidden checks on the probe data (under pytest, or by direct calls) and score them."""
+    """Run the hidden checks on the probe data (under pytest, or by direct calls) and score them: an
+    exercise's points times the weighted share of its checks that pass."""
     reference = {ex.number: reference_run(assignment, ex, seed) for ex in assignment.exercises}
-    plugin = GradingPlugin(module_name(assignment), student, reference, secrets=secret_lines(assignment))
+    module = load_full(assignment.check_module)
+    plugin = GradingPlugin(module.__name__, student, reference, secrets=secret_lines(assignment))
     if under_pytest:
         outcomes = run_checks(assignment.check_module, plugin)
     else:
-        outcomes = call_checks(module_name(assignment), plugin)
+        outcomes = call_checks(module.__name__, plugin)
     results = []
     for ex in assignment.exercises:
         checks = [c for name, c in outcomes.items() if exercise_of_test(name) == ex.number]
-        passed = sum(c.passed for c in checks)
-        score = round(ex.points * passed / len(checks), 2) if checks else 0.0
+        total = sum(c.weight for c in checks)
+        passed = sum(c.weight for c in checks if c.passed)
+        score = round(ex.points * passed / total, 2) if total else 0.0
         message = "" if checks else "no hidden checks for this exercise"
         results.append(
             ExerciseResult(ex.number, ex.title, score, ex.points, checks, message, seconds.get(ex.number, 0.0))
@@ -169,17 +295,18 @@ def grade_notebook(
     visible_for: frozenset[int] = frozenset(),
     under_pytest: bool = False,
     workers: int = 1,
-) -> tuple[list[ExerciseResult], dict[int, str | None], float]:
+) -> tuple[list[ExerciseResult], dict[int, bool | None], float]:
     """Grade an already-read notebook, `workers` exercises at a time.
 
-    Returns the exercise results, what the visible checks of `visible_for` printed, and the seconds
+    Returns the exercise results, whether the visible checks of `visible_for` passed, and the seconds
     the hidden checks took in this process.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     deadline = time.monotonic() + submission_timeout
+    deny_reading(path.parent)
 
-    def run_one(ex: Exercise, workdir: str) -> tuple[ExerciseRun, float, str | None]:
+    def run_one(ex: Exercise) -> tuple[ExerciseRun, float, bool | None]:
         answers = answer_cells(nb, assignment, ex)
         left = deadline - time.monotonic()
         if not answers:
@@ -190,17 +317,13 @@ def grade_notebook(
             message = f"Not graded: the submission's time limit of {submission_timeout:g} s was used up."
             return ExerciseRun(error=message), 0.0, None
         timeout = min(exercise_timeout, left)
-        return cached_run(assignment, ex, answers, seed, timeout, workdir, memory_mb, ex.number in visible_for)
+        return cached_run(assignment, ex, answers, seed, timeout, memory_mb, ex.number in visible_for)
 
-    with tempfile.TemporaryDirectory(prefix="autograder-") as workdir:
-        shutil.copy(path, Path(workdir) / path.name)
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            if workers > 1:  # the instructor's runs go alongside the student's
-                for ex in assignment.exercises:
-                    pool.submit(reference_run, assignment, ex, seed)
-            runs = dict(
-                zip(assignment.exercises, pool.map(lambda ex: run_one(ex, workdir), assignment.exercises), strict=True)
-            )
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        if workers > 1:  # the instructor's runs go alongside the student's
+            for ex in assignment.exercises:
+                pool.submit(reference_run, assignment, ex, seed)
+        runs = dict(zip(assignment.exercises, pool.map(run_one, assignment.exercises), strict=True))
     student = {ex.number: run for ex, (run, _, _) in runs.items()}
     seconds = {ex.number: s for ex, (_, s, _) in runs.items()}
     visible = {ex.number: v for ex, (_, _, v) in runs.items()}
@@ -251,6 +374,7 @@ def grade_submission(
         seed=seed,
         execution_time=elapsed,
         check_seconds=check_seconds,
+        sandbox=sandbox.plan().describe(),
     )
 
 
@@ -309,11 +433,17 @@ def grade_directory(
     from tqdm import tqdm
 
     folder, out = Path(folder), Path(out)
+    deny_reading(folder, out)
     work = select_shard(find_submissions(folder), shard)
 
     def grade(item: tuple[str, Path]) -> SubmissionResult:
         student, path = item
-        return grade_submission(path, seed, exercise_timeout, submission_timeout, memory_mb, student)
+        try:
+            return grade_submission(path, seed, exercise_timeout, submission_timeout, memory_mb, student)
+        except GraderFault as exc:  # the course's fault, not the student's: say so, and go on with the class
+            return SubmissionResult(
+                str(path), student, path.parent.name, "error", error=f"grader error: {exc}", seed=seed
+            )
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         results = list(tqdm(pool.map(grade, work), total=len(work), desc="grading", unit="nb", disable=not progress))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import builtins
 import contextlib
-import importlib
 import io
 import re
+import sys
 import threading
 from pathlib import Path
 
 import pytest
 
+from autograder.feedback import describe_error, error_name, hint_for
 from autograder.probes import PROBES
 from autograder.results import CheckResult
 
@@ -33,10 +35,82 @@ def scrub(message: str, secrets: frozenset[str]) -> str:
 
 
 class ExerciseRun:
-    """The probe results of one exercise, or why the exercise could not run."""
+    """The probe results of one exercise, or why the exercise could not run.
 
-    def __init__(self, probes: dict | None = None, error: str | None = None):
-        self.probes, self.error = probes or {}, error
+    `cell_lines` maps the student's cell file names to their number of lines (to check reported lines).
+    """
+
+    def __init__(
+        self,
+        probes: dict | None = None,
+        error: str | None = None,
+        cell_lines: dict[str, int] | None = None,
+        memory_mb: int = 2048,
+        grader_fault: bool = False,
+    ):
+        self.probes, self.error, self.cell_lines = probes or {}, error, cell_lines or {}
+        self.memory_mb, self.grader_fault = memory_mb, grader_fault
+
+
+ERROR_KEYS = {"type", "message", "line", "file"}
+TYPE_NAMES = frozenset(
+    {name for name, value in vars(builtins).items() if isinstance(value, type)}
+    | {"NoneType", "function", "method", "builtin_function_or_method", "generator", "module", "ellipsis"}
+    | {"Tensor", "Parameter", "Module", "Linear", "Sequential", "ndarray", "generic", "matrix"}
+    | {"float64", "float32", "float16", "int64", "int32", "int16", "int8", "uint8", "bool_", "complex128"}
+    | {"dict_keys", "dict_values", "dict_items", "map", "zip", "filter", "range", "list_iterator", "tuple_iterator"}
+)
+
+
+class StudentError:
+    """What a student's code raised, as the grader may show it: type, line in their cell, hint; no message."""
+
+    def __init__(self, info: dict, cell_lines: dict[str, int], memory_mb: int):
+        self.name = error_name(info)
+        self.hint = hint_for(info)
+        self.text = describe_error(info, memory_mb, cell_lines)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return True
+
+    def startswith(self, prefix: str) -> bool:
+        return self.name.startswith(prefix)
+
+
+def sanitize(value, vocabulary: frozenset[str], run: ExerciseRun):
+    """The student's probe data as the tests may see it: strings the reference run never produced (and that
+    are not type names) become "<text>", unknown dict keys "<name i>", exception records StudentErrors."""
+    if isinstance(value, str):
+        return value if value in vocabulary or value in TYPE_NAMES else "<text>"
+    if isinstance(value, list):
+        return [sanitize(v, vocabulary, run) for v in value]
+    if isinstance(value, dict):
+        if set(value) == ERROR_KEYS:
+            return StudentError(value, run.cell_lines, run.memory_mb)
+        out = {}
+        for index, (key, item) in enumerate(value.items()):
+            safe = key if key in vocabulary else f"<name {index}>"
+            out[safe] = sanitize(item, vocabulary, run)
+        return out
+    return value
+
+
+def strings_of(value, found: set[str] | None = None) -> set[str]:
+    """Every string (values and dict keys) in a reference payload."""
+    found = set() if found is None else found
+    if isinstance(value, str):
+        found.add(value)
+    elif isinstance(value, list):
+        for item in value:
+            strings_of(item, found)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found.add(key)
+            strings_of(item, found)
+    return found
 
 
 class GradingPlugin:
@@ -65,11 +139,15 @@ class GradingPlugin:
         if run is None or run.error:
             pytest.fail(scrub(run.error, self.secrets) if run else "not run", pytrace=False)
         result = run.probes.get(name)
-        if result is None:
-            pytest.fail("the check could not run", pytrace=False)
+        if not isinstance(result, dict) or not isinstance(result.get("ok"), bool):
+            pytest.fail("the check could not run: your code's process did not report this check", pytrace=False)
         if not result["ok"]:
-            pytest.fail(f"Calling your code failed: {scrub(result['error'], self.secrets)}", pytrace=False)
-        return result["data"], ref.probes[name]["data"]
+            error = StudentError(
+                result.get("error") if isinstance(result.get("error"), dict) else {}, run.cell_lines, run.memory_mb
+            )
+            pytest.fail(f"Calling your code failed: it {error}", pytrace=False)
+        want = ref.probes[name]["data"]
+        return sanitize(result.get("data"), frozenset(strings_of(want)), run), want
 
     @pytest.fixture
     def probes(self):
@@ -80,17 +158,23 @@ class GradingPlugin:
         outcome = yield
         report = outcome.get_result()
         if report.when == "call" or (report.when == "setup" and report.failed):
-            self.outcomes[item.name] = self.check_result(item.name, call.excinfo and call.excinfo.value)
+            weight = getattr(getattr(item, "function", None), "weight", 1.0)
+            self.outcomes[item.name] = self.check_result(item.name, call.excinfo and call.excinfo.value, weight)
 
-    def check_result(self, name: str, exc: BaseException | None) -> CheckResult:
+    def check_result(self, name: str, exc: BaseException | None, weight: float = 1.0) -> CheckResult:
         if exc is None:
-            return CheckResult(name, True)
+            return CheckResult(name, True, weight=weight)
         if isinstance(exc, GraderFault):
             self.faults.append(f"{name}: {exc}")
-            return CheckResult(name, False, "grader error")
+            return CheckResult(name, False, "grader error", weight=weight)
         if isinstance(exc, (AssertionError, pytest.fail.Exception)):
-            return CheckResult(name, False, str(exc).strip() or f"{name} failed")
-        return CheckResult(name, False, f"The check could not use what your code returned ({type(exc).__name__}).")
+            return CheckResult(name, False, scrub(str(exc).strip(), self.secrets)[:2000] or f"{name} failed", weight)
+        return CheckResult(
+            name,
+            False,
+            weight=weight,
+            message="The check could not use what your code returned (it is not shaped like the expected answer).",
+        )
 
 
 def call_checks(module: str, plugin: GradingPlugin) -> dict[str, CheckResult]:
@@ -99,7 +183,7 @@ def call_checks(module: str, plugin: GradingPlugin) -> dict[str, CheckResult]:
     The fast path for batches (pytest's collection costs about half a second per run); the
     outcomes are classified by the same `check_result` as under pytest.
     """
-    for name, fn in vars(importlib.import_module(module)).items():
+    for name, fn in vars(sys.modules[module]).items():
         if not (name.startswith("test") and callable(fn) and getattr(fn, "__module__", None) == module):
             continue
         try:
@@ -109,7 +193,7 @@ def call_checks(module: str, plugin: GradingPlugin) -> dict[str, CheckResult]:
             error = exc
         except pytest.fail.Exception as exc:
             error = exc
-        plugin.outcomes[name] = plugin.check_result(name, error)
+        plugin.outcomes[name] = plugin.check_result(name, error, getattr(fn, "weight", 1.0))
     if plugin.faults:
         raise GraderFault("; ".join(plugin.faults))
     return plugin.outcomes

@@ -27,8 +27,37 @@ def probe(exercise: int) -> Callable[[ProbeFunction], ProbeFunction]:
     return register
 
 
+def stand_in(exercise: int) -> Callable[[Callable], Callable]:
+    """Mark a function as the checks' own version of a notebook function of `exercise`.
+
+    When a later exercise is graded, its child gets the stand-ins of the earlier exercises in place of the
+    instructor's solution cells, so that no child holds the solution of another exercise. A stand-in is
+    sent as source text, so it must be self-contained (import what it uses inside its body).
+    """
+
+    def mark(fn: Callable) -> Callable:
+        fn.stand_in_for = exercise
+        return fn
+
+    return mark
+
+
 def probes_of(module: str, exercise: int) -> dict[str, ProbeFunction]:
     return {name: fn for name, (ex, fn) in PROBES.get(module, {}).items() if ex == exercise}
+
+
+def attempt(fn: Callable, *args, **kwargs) -> tuple[Any, dict | None]:
+    """Call student code; return (value, None), or (None, error) where error describes what it raised.
+
+    The grader turns `error` into a `StudentError` (type, line of the student's cell, a hint); the message
+    itself never reaches the student.
+    """
+    from autograder.feedback import error_info
+
+    try:
+        return fn(*args, **kwargs), None
+    except Exception as exc:  # noqa: BLE001 (student code may raise anything)
+        return None, error_info(exc)
 
 
 def describe(value: Any) -> dict:

@@ -8,11 +8,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograder.course import REPO_ROOT, SOURCE_DIR
+from autograder.course import current_course
 
 
-def release_course(out: Path = REPO_ROOT / "release", source_dir: Path = SOURCE_DIR) -> list[Path]:
+def release_course(out: Path | None = None, source_dir: Path | None = None) -> list[Path]:
     """Run `nbgrader generate_assignment` for every assignment in a scratch course folder; copy to `out`."""
+    out = Path(out or current_course().release_dir)
+    source_dir = Path(source_dir or current_course().source_dir)
     from nbgrader.apps import NbGraderAPI
     from traitlets.config import Config
 

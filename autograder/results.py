@@ -15,6 +15,7 @@ class CheckResult:
     name: str
     passed: bool
     message: str = ""
+    weight: float = 1.0
 
 
 @dataclass
@@ -53,6 +54,7 @@ class SubmissionResult:
     seed: int = 0
     execution_time: float = 0.0
     check_seconds: float = 0.0  # of execution_time, spent comparing results in the hidden checks
+    sandbox: str = ""  # the protections the children ran under (autograder.sandbox.Plan.describe)
 
     @property
     def score(self) -> float:
@@ -88,6 +90,7 @@ class SubmissionResult:
             "tests": tests,
             "seed": self.seed,
             "status": self.status,
+            "sandbox": self.sandbox,
         }
 
     def to_dict(self) -> dict:
@@ -99,7 +102,17 @@ class SubmissionResult:
         exercises = [
             ExerciseResult(**(ex | {"checks": [CheckResult(**c) for c in ex["checks"]]})) for ex in data["exercises"]
         ]
-        keys = ("path", "student", "assignment", "status", "error", "seed", "execution_time", "check_seconds")
+        keys = (
+            "path",
+            "student",
+            "assignment",
+            "status",
+            "error",
+            "seed",
+            "execution_time",
+            "check_seconds",
+            "sandbox",
+        )
         fields = {k: data[k] for k in keys if k in data}
         return cls(exercises=exercises, **fields)
 

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.course import RELEASE_DIR, Assignment
+from autograder.course import Assignment, current_course
 
 
-def release_notebook(assignment: Assignment, release_dir: Path = RELEASE_DIR) -> nbformat.NotebookNode:
+def release_notebook(assignment: Assignment, release_dir: Path | None = None) -> nbformat.NotebookNode:
+    release_dir = release_dir or current_course().release_dir
     return nbformat.read(release_dir / assignment.id / f"{assignment.id}.ipynb", as_version=4)
 
 
@@ -17,7 +18,7 @@ def solved_notebook(
     assignment: Assignment,
     answers: dict[str, str] | None = None,
     unanswered: set[str] = frozenset(),
-    release_dir: Path = RELEASE_DIR,
+    release_dir: Path | None = None,
 ) -> nbformat.NotebookNode:
     """The release notebook with each solution cell filled in as a student would.
 

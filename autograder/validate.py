@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.course import RELEASE_DIR, Assignment, course_assignments, solution_only_lines
+from autograder.course import Assignment, course_assignments, current_course, solution_only_lines
 
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 
@@ -81,8 +81,9 @@ def solution_lines(assignment: Assignment) -> set[str]:
     )
 
 
-def release_problems(assignment: Assignment, release_dir: Path = RELEASE_DIR) -> list[str]:
+def release_problems(assignment: Assignment, release_dir: Path | None = None) -> list[str]:
     """The committed release leaks nothing and has the source's points."""
+    release_dir = release_dir or current_course().release_dir
     path = release_dir / assignment.id / f"{assignment.id}.ipynb"
     if not path.exists():
         return [f"{assignment.id}: release notebook {path} is missing; run `autograder release`"]
@@ -109,8 +110,9 @@ def release_problems(assignment: Assignment, release_dir: Path = RELEASE_DIR) ->
     return problems
 
 
-def sync_problems(release_dir: Path = RELEASE_DIR) -> list[str]:
+def sync_problems(release_dir: Path | None = None) -> list[str]:
     """Regenerate the release in a scratch folder and compare it with the committed one."""
+    release_dir = release_dir or current_course().release_dir
     from autograder.release import release_course
 
     problems = []
@@ -126,8 +128,9 @@ def sync_problems(release_dir: Path = RELEASE_DIR) -> list[str]:
     return problems
 
 
-def scoring_problems(assignment: Assignment, release_dir: Path = RELEASE_DIR) -> list[str]:
+def scoring_problems(assignment: Assignment, release_dir: Path | None = None) -> list[str]:
     """The instructor's solutions score full marks; the untouched release scores zero."""
+    release_dir = release_dir or current_course().release_dir
     from autograder.grading import grade_submission
 
     problems = []

@@ -10,7 +10,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from autograder.course import RELEASE_DIR, SOURCE_DIR, course_assignments
+from autograder.course import KIT_ROOT, course_assignments
 from autograder.validate import (
     check_module_problems,
     metadata_problems,
@@ -18,6 +18,9 @@ from autograder.validate import (
     solution_lines,
     sync_problems,
 )
+
+RELEASE_DIR = KIT_ROOT / "release"
+SOURCE_DIR = KIT_ROOT / "source"
 
 IDS = [a.id for a in course_assignments()]
 ALLOWED_NOTEBOOK_METADATA = {"kernelspec", "language_info"}

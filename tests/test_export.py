@@ -22,9 +22,11 @@ import nbformat
 import pytest
 
 from autograder.cli import main
-from autograder.course import REPO_ROOT, course_assignments
+from autograder.course import KIT_ROOT, course_assignments
 from autograder.export import choose_notebooks, export_gradescope, project_dependencies, torch_pin
 from autograder.samples import solved_notebook, write_notebook
+
+REPO_ROOT = KIT_ROOT
 
 RUN_TIMEOUT = 300
 TOP_KEYS = {

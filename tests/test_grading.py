@@ -10,8 +10,10 @@ import pytest
 from conftest import code_cell_index, full, mse_with_body, scores
 
 from autograder.cli import main
-from autograder.course import RELEASE_DIR
+from autograder.course import KIT_ROOT
 from autograder.grading import clear_cache, grade_directory, grade_submission
+
+RELEASE_DIR = KIT_ROOT / "release"
 
 WRONG_MSE = "return ((preds - targets) ** 2).sum()"
 

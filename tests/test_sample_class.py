@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 from autograder.cli import main
-from autograder.course import REPO_ROOT, course_assignments
+from autograder.course import KIT_ROOT, course_assignments
 from autograder.samples import build_sample_class
+
+REPO_ROOT = KIT_ROOT
 
 SAMPLE = REPO_ROOT / "sample_class"
 

@@ -8,8 +8,10 @@ import shutil
 import nbformat
 
 from autograder.cli import main
-from autograder.course import RELEASE_DIR, find_assignment, load_assignment
+from autograder.course import KIT_ROOT, find_assignment, load_assignment
 from autograder.validate import check_module_problems, metadata_problems, release_problems
+
+RELEASE_DIR = KIT_ROOT / "release"
 
 CORE = "02_linear_regression"
 

@@ -24,9 +24,13 @@ import pytest
 import yaml
 
 from autograder.cli import build_parser, main
-from autograder.course import CHECKS_DIR, REPO_ROOT, SOURCE_DIR, course_assignments
+from autograder.course import KIT_ROOT, course_assignments
 from autograder.grading import find_submissions
 from autograder.samples import build_sample_class, solved_notebook, write_notebook
+
+CHECKS_DIR = KIT_ROOT / "autograder" / "checks"
+REPO_ROOT = KIT_ROOT
+SOURCE_DIR = KIT_ROOT / "source"
 
 GRADE_YML = REPO_ROOT / ".github" / "workflows" / "grade.yml"
 COMMAND_GRADER = "classroom-resources/autograding-command-grader@v1"

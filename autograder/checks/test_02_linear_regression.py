@@ -14,7 +14,7 @@ import pytest
 import torch
 
 from autograder.compare import expect, expect_close, ratio_hint, shape_of
-from autograder.probes import describe, leaf_state, probe
+from autograder.probes import describe, leaf_state, probe, stand_in
 
 F64 = torch.float64
 RTOL, ATOL = 1e-9, 1e-12  # float64 trajectories: equivalent formulas agree to ~1e-15
@@ -76,6 +76,37 @@ def float_list(got: dict, what: str, epochs: int) -> list[float]:
         "use evaluate_loss(model, inputs, targets), or .item() on the loss tensor" if "Tensor" in kinds else None,
     )
     return [float(item["value"]) for item in items]
+
+
+# =============================================================================================
+# Stand-ins: what a later exercise's child gets instead of the instructor's earlier solutions
+# =============================================================================================
+@stand_in(exercise=1)
+def make_linear_model(w, b):
+    def model(inputs):
+        return inputs @ w.t() + b
+
+    return model
+
+
+@stand_in(exercise=2)
+def mse(preds, targets):
+    import torch.nn.functional
+
+    return torch.nn.functional.mse_loss(preds, targets)
+
+
+@stand_in(exercise=3)
+def perform_one_update(model, inputs, targets, w, b, lr=1e-5):
+    import torch
+    import torch.nn.functional
+
+    loss = torch.nn.functional.mse_loss(model(inputs), targets)
+    grad_w, grad_b = torch.autograd.grad(loss, [w, b])
+    with torch.no_grad():
+        w.sub_(lr * grad_w)
+        b.sub_(lr * grad_b)
+    return loss.item()
 
 
 # =============================================================================================

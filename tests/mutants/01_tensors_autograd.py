@@ -12,60 +12,120 @@ not zeroed between steps), "no_grad" (update recorded by autograd), "central" (o
 from autograder.mutation import Mutant, Variant
 
 MUTANTS = [
-    # ---- Exercise 1: stack_features -------------------------------------------------------------
+    # ---------------------------------------------------------------- Exercise 1: stack_features
     Mutant(
         "cat_wrong_dim",
         grade_id="stack_features",
-        old="torch.cat(columns, dim=1)",
-        new="torch.cat(columns, dim=0)",
         hint="dim",
         visible=True,
+        code=(
+            "def stack_features(temperature, rainfall, humidity):\n"
+            '    """Return the (N, 3) matrix whose columns are the three (N,) feature vectors."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    columns = [feature.reshape(-1, 1) for feature in (temperature, rainfall, humidity)]\n"
+            "    return torch.cat(columns, dim=0)\n"
+        ),
     ),
     Mutant(
         "cat_then_reshape",
         grade_id="stack_features",
-        old="    columns = [feature.reshape(-1, 1) for feature in (temperature, rainfall, humidity)]\n"
-        "    return torch.cat(columns, dim=1)",
-        new="    return torch.cat([temperature, rainfall, humidity]).reshape(-1, 3)",
         visible=True,
+        code=(
+            "def stack_features(temperature, rainfall, humidity):\n"
+            '    """Return the (N, 3) matrix whose columns are the three (N,) feature vectors."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    return torch.cat([temperature, rainfall, humidity]).reshape(-1, 3)\n"
+        ),
     ),
     Mutant(
         "stack_as_rows",
         grade_id="stack_features",
-        old="    columns = [feature.reshape(-1, 1) for feature in (temperature, rainfall, humidity)]\n"
-        "    return torch.cat(columns, dim=1)",
-        new="    return torch.stack([temperature, rainfall, humidity])",
         hint="dim",
         visible=True,
+        code=(
+            "def stack_features(temperature, rainfall, humidity):\n"
+            '    """Return the (N, 3) matrix whose columns are the three (N,) feature vectors."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    return torch.stack([temperature, rainfall, humidity])\n"
+        ),
     ),
     Mutant(
         "converts_to_float32",
         grade_id="stack_features",
-        old="torch.cat(columns, dim=1)",
-        new="torch.cat(columns, dim=1).float()",
         visible=True,
+        code=(
+            "def stack_features(temperature, rainfall, humidity):\n"
+            '    """Return the (N, 3) matrix whose columns are the three (N,) feature vectors."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    columns = [feature.reshape(-1, 1) for feature in (temperature, rainfall, humidity)]\n"
+            "    return torch.cat(columns, dim=1).float()\n"
+        ),
     ),
-    # ---- Exercise 2: standardize_columns ---------------------------------------------------------
+    # ---------------------------------------------------------------- Exercise 2: standardize_columns
     Mutant(
         "long_not_converted",
         grade_id="standardize_columns",
-        old="    if not x.is_floating_point():\n        x = x.float()\n",
-        new="",
         hint="Long",
         visible=True,
+        code=(
+            "def standardize_columns(x):\n"
+            '    """Return (x - column mean) / column population std, with the shape (N, D) of x."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    mean = x.mean(dim=0, keepdim=True)\n"
+            "    std = x.std(dim=0, correction=0, keepdim=True)\n"
+            "    return (x - mean) / std\n"
+        ),
     ),
     Mutant(
         "always_float32",
         grade_id="standardize_columns",
-        old="    if not x.is_floating_point():\n        x = x.float()",
-        new="    x = x.float()",
         visible=True,
+        code=(
+            "def standardize_columns(x):\n"
+            '    """Return (x - column mean) / column population std, with the shape (N, D) of x."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x.float()\n"
+            "    mean = x.mean(dim=0, keepdim=True)\n"
+            "    std = x.std(dim=0, correction=0, keepdim=True)\n"
+            "    return (x - mean) / std\n"
+        ),
     ),
-    Mutant("stats_over_rows", grade_id="standardize_columns", old="dim=0", new="dim=1", hint="dim", visible=True),
-    Mutant("sample_std", grade_id="standardize_columns", old="correction=0", new="correction=1", visible=True),
+    Mutant(
+        "stats_over_rows",
+        grade_id="standardize_columns",
+        hint="dim",
+        visible=True,
+        code=(
+            "def standardize_columns(x):\n"
+            '    """Return (x - column mean) / column population std, with the shape (N, D) of x."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    if not x.is_floating_point():\n"
+            "        x = x.float()\n"
+            "    mean = x.mean(dim=1, keepdim=True)\n"
+            "    std = x.std(dim=1, correction=0, keepdim=True)\n"
+            "    return (x - mean) / std\n"
+        ),
+    ),
+    Mutant(
+        "sample_std",
+        grade_id="standardize_columns",
+        visible=True,
+        code=(
+            "def standardize_columns(x):\n"
+            '    """Return (x - column mean) / column population std, with the shape (N, D) of x."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    if not x.is_floating_point():\n"
+            "        x = x.float()\n"
+            "    mean = x.mean(dim=0, keepdim=True)\n"
+            "    std = x.std(dim=0, correction=1, keepdim=True)\n"
+            "    return (x - mean) / std\n"
+        ),
+    ),
     Mutant(
         "modifies_x_in_place",
         grade_id="standardize_columns",
+        hint="modif",
+        visible=True,
         code=(
             "def standardize_columns(x):\n"
             "    if not x.is_floating_point():\n"
@@ -74,90 +134,151 @@ MUTANTS = [
             "    x /= x.std(dim=0, correction=0, keepdim=True)\n"
             "    return x\n"
         ),
-        hint="modif",
-        visible=True,
     ),
     Mutant(
         "global_statistics",
         grade_id="standardize_columns",
+        visible=True,
         code=(
             "def standardize_columns(x):\n"
             "    if not x.is_floating_point():\n"
             "        x = x.float()\n"
             "    return (x - x.mean()) / x.std(correction=0)\n"
         ),
-        visible=True,
     ),
-    # ---- Exercise 3: to_tensor_shared / to_numpy -------------------------------------------------
+    # ---------------------------------------------------------------- Exercise 3: numpy_interop
     Mutant(
         "tensor_copies",
         grade_id="numpy_interop",
-        old="torch.from_numpy(array)",
-        new="torch.tensor(array)",
         hint="share",
         visible=True,
+        code=(
+            "def to_tensor_shared(array):\n"
+            '    """Return a tensor that shares memory with the NumPy array `array`."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    return torch.tensor(array)\n"
+        ),
     ),
     Mutant(
         "Tensor_constructor",
         grade_id="numpy_interop",
-        old="torch.from_numpy(array)",
-        new="torch.Tensor(array)",
         hint="share",
         visible=True,
+        code=(
+            "def to_tensor_shared(array):\n"
+            '    """Return a tensor that shares memory with the NumPy array `array`."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    return torch.Tensor(array)\n"
+        ),
     ),
     Mutant(
         "from_numpy_then_float",
         grade_id="numpy_interop",
-        old="torch.from_numpy(array)",
-        new="torch.from_numpy(array).float()",
         visible=True,
+        code=(
+            "def to_tensor_shared(array):\n"
+            '    """Return a tensor that shares memory with the NumPy array `array`."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    return torch.from_numpy(array).float()\n"
+        ),
     ),
     Mutant(
         "numpy_without_detach",
         grade_id="numpy_interop",
-        old="t.detach().cpu().numpy()",
-        new="t.cpu().numpy()",
         hint="detach",
         visible=True,
+        code=(
+            "def to_numpy(t):\n"
+            '    """Return the values of tensor `t` as a NumPy array (t may require grad or live on a GPU)."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    return t.cpu().numpy()\n"
+        ),
     ),
     Mutant(
         "switches_off_requires_grad",
         grade_id="numpy_interop",
-        old="t.detach()",
-        new="t.requires_grad_(False)",
         hint="modif",
         visible=True,
+        code=(
+            "def to_numpy(t):\n"
+            '    """Return the values of tensor `t` as a NumPy array (t may require grad or live on a GPU)."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    return t.requires_grad_(False).cpu().numpy()\n"
+        ),
     ),
     Mutant(
-        "via_tolist", grade_id="numpy_interop", old="t.detach().cpu().numpy()", new="np.array(t.tolist())", visible=True
+        "via_tolist",
+        grade_id="numpy_interop",
+        visible=True,
+        code=(
+            "def to_numpy(t):\n"
+            '    """Return the values of tensor `t` as a NumPy array (t may require grad or live on a GPU)."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    return np.array(t.tolist())\n"
+        ),
     ),
-    # ---- Exercise 4: grad_of ---------------------------------------------------------------------
+    # ---------------------------------------------------------------- Exercise 4: grad_of
     Mutant(
         "grad_on_callers_x",
         grade_id="grad_of",
-        old="x = x.detach().clone().requires_grad_(True)",
-        new="x = x.requires_grad_(True)",
         hint="modif",
         visible=True,
+        code=(
+            "def grad_of(f, x):\n"
+            '    """Gradient of the scalar function f at x, computed by autograd on a private copy of x."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x.requires_grad_(True)\n"
+            "    y = f(x)\n"
+            "    if not y.requires_grad:\n"
+            "        return torch.zeros_like(x)\n"
+            "    y.backward()\n"
+            "    if x.grad is None:\n"
+            "        return torch.zeros_like(x)\n"
+            "    return x.grad\n"
+        ),
     ),
     Mutant(
         "clone_without_detach",
         grade_id="grad_of",
-        old="x = x.detach().clone().requires_grad_(True)",
-        new="x = x.clone().requires_grad_(True)",
         hint="detach",
         visible=True,
+        code=(
+            "def grad_of(f, x):\n"
+            '    """Gradient of the scalar function f at x, computed by autograd on a private copy of x."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x.clone().requires_grad_(True)\n"
+            "    y = f(x)\n"
+            "    if not y.requires_grad:\n"
+            "        return torch.zeros_like(x)\n"
+            "    y.backward()\n"
+            "    if x.grad is None:\n"
+            "        return torch.zeros_like(x)\n"
+            "    return x.grad\n"
+        ),
     ),
     Mutant(
         "float32_copy",
         grade_id="grad_of",
-        old="x = x.detach().clone().requires_grad_(True)",
-        new="x = x.detach().clone().float().requires_grad_(True)",
         visible=True,
+        code=(
+            "def grad_of(f, x):\n"
+            '    """Gradient of the scalar function f at x, computed by autograd on a private copy of x."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x.detach().clone().float().requires_grad_(True)\n"
+            "    y = f(x)\n"
+            "    if not y.requires_grad:\n"
+            "        return torch.zeros_like(x)\n"
+            "    y.backward()\n"
+            "    if x.grad is None:\n"
+            "        return torch.zeros_like(x)\n"
+            "    return x.grad\n"
+        ),
     ),
     Mutant(
         "returns_graph_gradient",
         grade_id="grad_of",
+        hint="requires_grad",
+        visible=True,
         code=(
             "def grad_of(f, x):\n"
             "    x = x.detach().clone().requires_grad_(True)\n"
@@ -167,123 +288,313 @@ MUTANTS = [
             "    (g,) = torch.autograd.grad(y, x, create_graph=True, allow_unused=True)\n"
             "    return torch.zeros_like(x) if g is None else g\n"
         ),
-        hint="requires_grad",
-        visible=True,
     ),
     Mutant(
         "no_guard_for_constant_f",
         grade_id="grad_of",
-        old="    if not y.requires_grad:\n        return torch.zeros_like(x)\n",
-        new="",
         visible=True,
+        code=(
+            "def grad_of(f, x):\n"
+            '    """Gradient of the scalar function f at x, computed by autograd on a private copy of x."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x.detach().clone().requires_grad_(True)\n"
+            "    y = f(x)\n"
+            "    y.backward()\n"
+            "    if x.grad is None:\n"
+            "        return torch.zeros_like(x)\n"
+            "    return x.grad\n"
+        ),
     ),
     Mutant(
         "returns_none_without_path",
         grade_id="grad_of",
-        old="return torch.zeros_like(x)",
-        new="return x.grad",
         visible=True,
+        code=(
+            "def grad_of(f, x):\n"
+            '    """Gradient of the scalar function f at x, computed by autograd on a private copy of x."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x.detach().clone().requires_grad_(True)\n"
+            "    y = f(x)\n"
+            "    if not y.requires_grad:\n"
+            "        return x.grad\n"
+            "    y.backward()\n"
+            "    if x.grad is None:\n"
+            "        return x.grad\n"
+            "    return x.grad\n"
+        ),
     ),
-    # ---- Exercise 5: gradient_descent ------------------------------------------------------------
+    # ---------------------------------------------------------------- Exercise 5: gradient_descent
     Mutant(
         "grad_not_zeroed",
         grade_id="gradient_descent",
-        old="        x.grad.zero_()\n",
-        new="",
         hint="zero",
         visible=True,
+        code=(
+            "def gradient_descent(f, x0, lr=0.1, steps=10):\n"
+            '    """Run `steps` plain gradient-descent updates on f from x0 and return the final point."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x0.detach().clone().requires_grad_(True)\n"
+            "    for _ in range(steps):\n"
+            "        loss = f(x)\n"
+            "        loss.backward()\n"
+            "        with torch.no_grad():\n"
+            "            x -= lr * x.grad\n"
+            "    return x.detach()\n"
+        ),
     ),
     Mutant(
         "update_outside_no_grad",
         grade_id="gradient_descent",
-        old="        with torch.no_grad():\n            x -= lr * x.grad\n",
-        new="        x -= lr * x.grad\n",
         hint="no_grad",
         visible=True,
+        code=(
+            "def gradient_descent(f, x0, lr=0.1, steps=10):\n"
+            '    """Run `steps` plain gradient-descent updates on f from x0 and return the final point."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x0.detach().clone().requires_grad_(True)\n"
+            "    for _ in range(steps):\n"
+            "        loss = f(x)\n"
+            "        loss.backward()\n"
+            "        x -= lr * x.grad\n"
+            "        x.grad.zero_()\n"
+            "    return x.detach()\n"
+        ),
     ),
     Mutant(
         "rebinding_update",
         grade_id="gradient_descent",
-        old="        with torch.no_grad():\n            x -= lr * x.grad\n",
-        new="        x = x - lr * x.grad\n",
         hint="no_grad",
         visible=True,
+        code=(
+            "def gradient_descent(f, x0, lr=0.1, steps=10):\n"
+            '    """Run `steps` plain gradient-descent updates on f from x0 and return the final point."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x0.detach().clone().requires_grad_(True)\n"
+            "    for _ in range(steps):\n"
+            "        loss = f(x)\n"
+            "        loss.backward()\n"
+            "        x = x - lr * x.grad\n"
+            "        x.grad.zero_()\n"
+            "    return x.detach()\n"
+        ),
     ),
     Mutant(
         "updates_callers_x0",
         grade_id="gradient_descent",
-        old="x = x0.detach().clone().requires_grad_(True)",
-        new="x = x0.requires_grad_(True)",
         hint="modif",
         visible=True,
+        code=(
+            "def gradient_descent(f, x0, lr=0.1, steps=10):\n"
+            '    """Run `steps` plain gradient-descent updates on f from x0 and return the final point."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x0.requires_grad_(True)\n"
+            "    for _ in range(steps):\n"
+            "        loss = f(x)\n"
+            "        loss.backward()\n"
+            "        with torch.no_grad():\n"
+            "            x -= lr * x.grad\n"
+            "        x.grad.zero_()\n"
+            "    return x.detach()\n"
+        ),
     ),
     Mutant(
         "descent_clone_without_detach",
         grade_id="gradient_descent",
-        old="x = x0.detach().clone().requires_grad_(True)",
-        new="x = x0.clone().requires_grad_(True)",
         hint="detach",
         visible=True,
+        code=(
+            "def gradient_descent(f, x0, lr=0.1, steps=10):\n"
+            '    """Run `steps` plain gradient-descent updates on f from x0 and return the final point."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x0.clone().requires_grad_(True)\n"
+            "    for _ in range(steps):\n"
+            "        loss = f(x)\n"
+            "        loss.backward()\n"
+            "        with torch.no_grad():\n"
+            "            x -= lr * x.grad\n"
+            "        x.grad.zero_()\n"
+            "    return x.detach()\n"
+        ),
     ),
     Mutant(
-        "gradient_ascent", grade_id="gradient_descent", old="x -= lr * x.grad", new="x += lr * x.grad", visible=True
+        "gradient_ascent",
+        grade_id="gradient_descent",
+        visible=True,
+        code=(
+            "def gradient_descent(f, x0, lr=0.1, steps=10):\n"
+            '    """Run `steps` plain gradient-descent updates on f from x0 and return the final point."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x0.detach().clone().requires_grad_(True)\n"
+            "    for _ in range(steps):\n"
+            "        loss = f(x)\n"
+            "        loss.backward()\n"
+            "        with torch.no_grad():\n"
+            "            x += lr * x.grad\n"
+            "        x.grad.zero_()\n"
+            "    return x.detach()\n"
+        ),
     ),
     Mutant(
         "returns_requires_grad",
         grade_id="gradient_descent",
-        old="return x.detach()",
-        new="return x",
         hint="requires_grad",
         visible=True,
+        code=(
+            "def gradient_descent(f, x0, lr=0.1, steps=10):\n"
+            '    """Run `steps` plain gradient-descent updates on f from x0 and return the final point."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x0.detach().clone().requires_grad_(True)\n"
+            "    for _ in range(steps):\n"
+            "        loss = f(x)\n"
+            "        loss.backward()\n"
+            "        with torch.no_grad():\n"
+            "            x -= lr * x.grad\n"
+            "        x.grad.zero_()\n"
+            "    return x\n"
+        ),
     ),
-    Mutant("one_step_short", grade_id="gradient_descent", old="range(steps)", new="range(steps - 1)", visible=True),
-    # ---- Exercise 6: numerical_gradient / gradient_check -----------------------------------------
+    Mutant(
+        "one_step_short",
+        grade_id="gradient_descent",
+        visible=True,
+        code=(
+            "def gradient_descent(f, x0, lr=0.1, steps=10):\n"
+            '    """Run `steps` plain gradient-descent updates on f from x0 and return the final point."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x0.detach().clone().requires_grad_(True)\n"
+            "    for _ in range(steps - 1):\n"
+            "        loss = f(x)\n"
+            "        loss.backward()\n"
+            "        with torch.no_grad():\n"
+            "            x -= lr * x.grad\n"
+            "        x.grad.zero_()\n"
+            "    return x.detach()\n"
+        ),
+    ),
+    # ---------------------------------------------------------------- Exercise 6: numerical_gradient
     Mutant(
         "one_sided_difference",
         grade_id="numerical_gradient",
-        old="(f(x_plus) - f(x_minus)) / (2 * eps)",
-        new="(f(x_plus) - f(x)) / eps",
         hint="central",
         visible=True,
+        code=(
+            "def numerical_gradient(f, x, eps=1e-6):\n"
+            '    """Central-difference estimate of the gradient of the scalar function f at x (any shape)."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x.detach()\n"
+            "    flat = x.reshape(-1)\n"
+            "    grad = torch.zeros_like(flat)\n"
+            "    with torch.no_grad():\n"
+            "        for i in range(flat.numel()):\n"
+            "            step = torch.zeros_like(flat)\n"
+            "            step[i] = eps\n"
+            "            x_plus = (flat + step).reshape(x.shape)\n"
+            "            x_minus = (flat - step).reshape(x.shape)\n"
+            "            grad[i] = (f(x_plus) - f(x)) / eps\n"
+            "    return grad.reshape(x.shape)\n"
+        ),
     ),
-    Mutant("divides_by_eps", grade_id="numerical_gradient", old="/ (2 * eps)", new="/ eps", visible=True),
+    Mutant(
+        "divides_by_eps",
+        grade_id="numerical_gradient",
+        visible=True,
+        code=(
+            "def numerical_gradient(f, x, eps=1e-6):\n"
+            '    """Central-difference estimate of the gradient of the scalar function f at x (any shape)."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x.detach()\n"
+            "    flat = x.reshape(-1)\n"
+            "    grad = torch.zeros_like(flat)\n"
+            "    with torch.no_grad():\n"
+            "        for i in range(flat.numel()):\n"
+            "            step = torch.zeros_like(flat)\n"
+            "            step[i] = eps\n"
+            "            x_plus = (flat + step).reshape(x.shape)\n"
+            "            x_minus = (flat - step).reshape(x.shape)\n"
+            "            grad[i] = (f(x_plus) - f(x_minus)) / eps\n"
+            "    return grad.reshape(x.shape)\n"
+        ),
+    ),
     Mutant(
         "all_elements_at_once",
         grade_id="numerical_gradient",
-        old="step = torch.zeros_like(flat)\n            step[i] = eps",
-        new="step = torch.full_like(flat, eps)",
         hint="one element at a time",
         visible=True,
+        code=(
+            "def numerical_gradient(f, x, eps=1e-6):\n"
+            '    """Central-difference estimate of the gradient of the scalar function f at x (any shape)."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x.detach()\n"
+            "    flat = x.reshape(-1)\n"
+            "    grad = torch.zeros_like(flat)\n"
+            "    with torch.no_grad():\n"
+            "        for i in range(flat.numel()):\n"
+            "            step = torch.full_like(flat, eps)\n"
+            "            x_plus = (flat + step).reshape(x.shape)\n"
+            "            x_minus = (flat - step).reshape(x.shape)\n"
+            "            grad[i] = (f(x_plus) - f(x_minus)) / (2 * eps)\n"
+            "    return grad.reshape(x.shape)\n"
+        ),
     ),
     Mutant(
         "all_at_once_scalar",
         grade_id="numerical_gradient",
+        hint="one element at a time",
+        visible=True,
         code=(
             "def numerical_gradient(f, x, eps=1e-6):\n"
             "    x = x.detach()\n"
             "    with torch.no_grad():\n"
             "        return (f(x + eps) - f(x - eps)) / (2 * eps)\n"
         ),
-        hint="one element at a time",
-        visible=True,
     ),
     Mutant(
         "flat_result",
         grade_id="numerical_gradient",
-        old="return grad.reshape(x.shape)",
-        new="return grad",
         visible=True,
+        code=(
+            "def numerical_gradient(f, x, eps=1e-6):\n"
+            '    """Central-difference estimate of the gradient of the scalar function f at x (any shape)."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x.detach()\n"
+            "    flat = x.reshape(-1)\n"
+            "    grad = torch.zeros_like(flat)\n"
+            "    with torch.no_grad():\n"
+            "        for i in range(flat.numel()):\n"
+            "            step = torch.zeros_like(flat)\n"
+            "            step[i] = eps\n"
+            "            x_plus = (flat + step).reshape(x.shape)\n"
+            "            x_minus = (flat - step).reshape(x.shape)\n"
+            "            grad[i] = (f(x_plus) - f(x_minus)) / (2 * eps)\n"
+            "    return grad\n"
+        ),
     ),
     Mutant(
         "float32_buffer",
         grade_id="numerical_gradient",
-        old="grad = torch.zeros_like(flat)",
-        new="grad = torch.zeros(flat.numel())",
         visible=True,
+        code=(
+            "def numerical_gradient(f, x, eps=1e-6):\n"
+            '    """Central-difference estimate of the gradient of the scalar function f at x (any shape)."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x.detach()\n"
+            "    flat = x.reshape(-1)\n"
+            "    grad = torch.zeros(flat.numel())\n"
+            "    with torch.no_grad():\n"
+            "        for i in range(flat.numel()):\n"
+            "            step = torch.zeros_like(flat)\n"
+            "            step[i] = eps\n"
+            "            x_plus = (flat + step).reshape(x.shape)\n"
+            "            x_minus = (flat - step).reshape(x.shape)\n"
+            "            grad[i] = (f(x_plus) - f(x_minus)) / (2 * eps)\n"
+            "    return grad.reshape(x.shape)\n"
+        ),
     ),
     Mutant(
         "perturbs_callers_x",
         grade_id="numerical_gradient",
+        hint="modif",
+        visible=True,
         code=(
             "def numerical_gradient(f, x, eps=1e-6):\n"
             "    flat = x.detach().view(-1)\n"
@@ -297,12 +608,12 @@ MUTANTS = [
             "            grad[i] = (f_plus - f_minus) / (2 * eps)\n"
             "    return grad.reshape(x.shape)\n"
         ),
-        hint="modif",
-        visible=True,
     ),
     Mutant(
         "restores_x_by_arithmetic",
         grade_id="numerical_gradient",
+        hint="modif",
+        visible=True,
         code=(
             "def numerical_gradient(f, x, eps=1e-6):\n"
             "    flat = x.detach().view(-1)\n"
@@ -317,12 +628,12 @@ MUTANTS = [
             "            grad[i] = (f_plus - f_minus) / (2 * eps)\n"
             "    return grad.reshape(x.shape)\n"
         ),
-        hint="modif",
-        visible=True,
     ),
     Mutant(
         "result_requires_grad",
         grade_id="numerical_gradient",
+        hint="requires_grad",
+        visible=True,
         code=(
             "def numerical_gradient(f, x, eps=1e-6):\n"
             "    flat = x.reshape(-1)\n"
@@ -335,42 +646,92 @@ MUTANTS = [
             "        grad[i] = (f(x_plus) - f(x_minus)) / (2 * eps)\n"
             "    return grad.reshape(x.shape)\n"
         ),
-        hint="requires_grad",
-        visible=True,
     ),
-    Mutant("absolute_error", grade_id="gradient_check", old="/ scale)", new=")", visible=True),
+    Mutant(
+        "absolute_error",
+        grade_id="gradient_check",
+        visible=True,
+        code=(
+            "def gradient_check(f, x, eps=1e-6):\n"
+            '    """Relative error between autograd\'s gradient of f at x and the central-difference estimate."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    numeric = numerical_gradient(f, x, eps)\n"
+            "    x_leaf = x.detach().clone().requires_grad_(True)\n"
+            "    f(x_leaf).backward()\n"
+            "    analytic = x_leaf.grad\n"
+            "    scale = torch.maximum(analytic.abs().max(), numeric.abs().max()).clamp_min(1e-12)\n"
+            "    return float((analytic - numeric).abs().max() )\n"
+        ),
+    ),
     Mutant(
         "returns_tensor",
         grade_id="gradient_check",
-        old="return float((analytic - numeric).abs().max() / scale)",
-        new="return (analytic - numeric).abs().max() / scale",
         visible=True,
+        code=(
+            "def gradient_check(f, x, eps=1e-6):\n"
+            '    """Relative error between autograd\'s gradient of f at x and the central-difference estimate."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    numeric = numerical_gradient(f, x, eps)\n"
+            "    x_leaf = x.detach().clone().requires_grad_(True)\n"
+            "    f(x_leaf).backward()\n"
+            "    analytic = x_leaf.grad\n"
+            "    scale = torch.maximum(analytic.abs().max(), numeric.abs().max()).clamp_min(1e-12)\n"
+            "    return (analytic - numeric).abs().max() / scale\n"
+        ),
     ),
     Mutant(
         "check_grad_on_callers_x",
         grade_id="gradient_check",
-        old="x_leaf = x.detach().clone().requires_grad_(True)",
-        new="x_leaf = x.requires_grad_(True)",
         hint="modif",
         visible=True,
+        code=(
+            "def gradient_check(f, x, eps=1e-6):\n"
+            '    """Relative error between autograd\'s gradient of f at x and the central-difference estimate."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    numeric = numerical_gradient(f, x, eps)\n"
+            "    x_leaf = x.requires_grad_(True)\n"
+            "    f(x_leaf).backward()\n"
+            "    analytic = x_leaf.grad\n"
+            "    scale = torch.maximum(analytic.abs().max(), numeric.abs().max()).clamp_min(1e-12)\n"
+            "    return float((analytic - numeric).abs().max() / scale)\n"
+        ),
     ),
     Mutant(
         "ignores_eps",
         grade_id="gradient_check",
-        old="numerical_gradient(f, x, eps)",
-        new="numerical_gradient(f, x)",
         visible=True,
+        code=(
+            "def gradient_check(f, x, eps=1e-6):\n"
+            '    """Relative error between autograd\'s gradient of f at x and the central-difference estimate."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    numeric = numerical_gradient(f, x)\n"
+            "    x_leaf = x.detach().clone().requires_grad_(True)\n"
+            "    f(x_leaf).backward()\n"
+            "    analytic = x_leaf.grad\n"
+            "    scale = torch.maximum(analytic.abs().max(), numeric.abs().max()).clamp_min(1e-12)\n"
+            "    return float((analytic - numeric).abs().max() / scale)\n"
+        ),
     ),
     Mutant(
         "scale_by_analytic_only",
         grade_id="gradient_check",
-        old="torch.maximum(analytic.abs().max(), numeric.abs().max()).clamp_min(1e-12)",
-        new="analytic.abs().max()",
         visible=True,
+        code=(
+            "def gradient_check(f, x, eps=1e-6):\n"
+            '    """Relative error between autograd\'s gradient of f at x and the central-difference estimate."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    numeric = numerical_gradient(f, x, eps)\n"
+            "    x_leaf = x.detach().clone().requires_grad_(True)\n"
+            "    f(x_leaf).backward()\n"
+            "    analytic = x_leaf.grad\n"
+            "    scale = analytic.abs().max()\n"
+            "    return float((analytic - numeric).abs().max() / scale)\n"
+        ),
     ),
     Mutant(
         "elementwise_relative_error",
         grade_id="gradient_check",
+        visible=True,
         code=(
             "def gradient_check(f, x, eps=1e-6):\n"
             "    numeric = numerical_gradient(f, x, eps)\n"
@@ -380,12 +741,11 @@ MUTANTS = [
             "    denominator = (analytic.abs() + numeric.abs()).clamp_min(1e-12)\n"
             "    return float(((analytic - numeric).abs() / denominator).max())\n"
         ),
-        visible=True,
     ),
 ]
 
 VARIANTS = [
-    # ---- Exercise 1 ----
+    # ---------------------------------------------------------------- Exercise 1: stack_features
     Variant(
         "stack_along_dim1",
         grade_id="stack_features",
@@ -410,8 +770,18 @@ VARIANTS = [
             "    return torch.column_stack((temperature, rainfall, humidity))\n"
         ),
     ),
-    Variant("unsqueeze_columns", grade_id="stack_features", old="feature.reshape(-1, 1)", new="feature.unsqueeze(-1)"),
-    # ---- Exercise 2 ----
+    Variant(
+        "unsqueeze_columns",
+        grade_id="stack_features",
+        code=(
+            "def stack_features(temperature, rainfall, humidity):\n"
+            '    """Return the (N, 3) matrix whose columns are the three (N,) feature vectors."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    columns = [feature.unsqueeze(-1) for feature in (temperature, rainfall, humidity)]\n"
+            "    return torch.cat(columns, dim=1)\n"
+        ),
+    ),
+    # ---------------------------------------------------------------- Exercise 2: standardize_columns
     Variant(
         "std_mean",
         grade_id="standardize_columns",
@@ -436,20 +806,58 @@ VARIANTS = [
             "    return centred / sigma\n"
         ),
     ),
-    # ---- Exercise 3 ----
-    Variant("as_tensor", grade_id="numpy_interop", old="torch.from_numpy(array)", new="torch.as_tensor(array)"),
-    Variant("asarray", grade_id="numpy_interop", old="torch.from_numpy(array)", new="torch.asarray(array)"),
+    # ---------------------------------------------------------------- Exercise 3: numpy_interop
     Variant(
-        "cpu_then_detach", grade_id="numpy_interop", old="t.detach().cpu().numpy()", new="t.cpu().detach().numpy()"
+        "as_tensor",
+        grade_id="numpy_interop",
+        code=(
+            "def to_tensor_shared(array):\n"
+            '    """Return a tensor that shares memory with the NumPy array `array`."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    return torch.as_tensor(array)\n"
+        ),
+    ),
+    Variant(
+        "asarray",
+        grade_id="numpy_interop",
+        code=(
+            "def to_tensor_shared(array):\n"
+            '    """Return a tensor that shares memory with the NumPy array `array`."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    return torch.asarray(array)\n"
+        ),
+    ),
+    Variant(
+        "cpu_then_detach",
+        grade_id="numpy_interop",
+        code=(
+            "def to_numpy(t):\n"
+            '    """Return the values of tensor `t` as a NumPy array (t may require grad or live on a GPU)."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    return t.cpu().detach().numpy()\n"
+        ),
     ),
     Variant(
         "np_asarray_of_detached",
         grade_id="numpy_interop",
-        old="t.detach().cpu().numpy()",
-        new="np.asarray(t.detach().cpu())",
+        code=(
+            "def to_numpy(t):\n"
+            '    """Return the values of tensor `t` as a NumPy array (t may require grad or live on a GPU)."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    return np.asarray(t.detach().cpu())\n"
+        ),
     ),
-    Variant("numpy_force", grade_id="numpy_interop", old="t.detach().cpu().numpy()", new="t.numpy(force=True)"),
-    # ---- Exercise 4 ----
+    Variant(
+        "numpy_force",
+        grade_id="numpy_interop",
+        code=(
+            "def to_numpy(t):\n"
+            '    """Return the values of tensor `t` as a NumPy array (t may require grad or live on a GPU)."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    return t.numpy(force=True)\n"
+        ),
+    ),
+    # ---------------------------------------------------------------- Exercise 4: grad_of
     Variant(
         "autograd_grad",
         grade_id="grad_of",
@@ -466,11 +874,38 @@ VARIANTS = [
     Variant(
         "detach_without_clone",
         grade_id="grad_of",
-        old="x.detach().clone().requires_grad_(True)",
-        new="x.detach().requires_grad_(True)",
+        code=(
+            "def grad_of(f, x):\n"
+            '    """Gradient of the scalar function f at x, computed by autograd on a private copy of x."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x.detach().requires_grad_(True)\n"
+            "    y = f(x)\n"
+            "    if not y.requires_grad:\n"
+            "        return torch.zeros_like(x)\n"
+            "    y.backward()\n"
+            "    if x.grad is None:\n"
+            "        return torch.zeros_like(x)\n"
+            "    return x.grad\n"
+        ),
     ),
-    Variant("grad_fn_test", grade_id="grad_of", old="if not y.requires_grad:", new="if y.grad_fn is None:"),
-    # ---- Exercise 5 ----
+    Variant(
+        "grad_fn_test",
+        grade_id="grad_of",
+        code=(
+            "def grad_of(f, x):\n"
+            '    """Gradient of the scalar function f at x, computed by autograd on a private copy of x."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x.detach().clone().requires_grad_(True)\n"
+            "    y = f(x)\n"
+            "    if y.grad_fn is None:\n"
+            "        return torch.zeros_like(x)\n"
+            "    y.backward()\n"
+            "    if x.grad is None:\n"
+            "        return torch.zeros_like(x)\n"
+            "    return x.grad\n"
+        ),
+    ),
+    # ---------------------------------------------------------------- Exercise 5: gradient_descent
     Variant(
         "optim_sgd",
         grade_id="gradient_descent",
@@ -485,7 +920,23 @@ VARIANTS = [
             "    return x.detach()\n"
         ),
     ),
-    Variant("grad_set_to_none", grade_id="gradient_descent", old="x.grad.zero_()", new="x.grad = None"),
+    Variant(
+        "grad_set_to_none",
+        grade_id="gradient_descent",
+        code=(
+            "def gradient_descent(f, x0, lr=0.1, steps=10):\n"
+            '    """Run `steps` plain gradient-descent updates on f from x0 and return the final point."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    x = x0.detach().clone().requires_grad_(True)\n"
+            "    for _ in range(steps):\n"
+            "        loss = f(x)\n"
+            "        loss.backward()\n"
+            "        with torch.no_grad():\n"
+            "            x -= lr * x.grad\n"
+            "        x.grad = None\n"
+            "    return x.detach()\n"
+        ),
+    ),
     Variant(
         "functional_autograd_grad",
         grade_id="gradient_descent",
@@ -499,7 +950,7 @@ VARIANTS = [
             "    return x\n"
         ),
     ),
-    # ---- Exercise 6 ----
+    # ---------------------------------------------------------------- Exercise 6: numerical_gradient
     Variant(
         "identity_basis",
         grade_id="numerical_gradient",

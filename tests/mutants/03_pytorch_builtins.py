@@ -7,509 +7,1361 @@ cell for that exercise was verified to print something other than "Exercise N: O
 
 from autograder.mutation import Mutant, Variant
 
-# ----------------------------------------------------------------------------------------------
-# whole-cell replacements used below
-# ----------------------------------------------------------------------------------------------
-
-_LINREG_TRANSPOSED = """
-class LinearRegression(nn.Module):
-    def __init__(self, in_features, out_features):
-        super().__init__()
-        k = 1.0 / in_features ** 0.5
-        self.weight = nn.Parameter(torch.empty(in_features, out_features).uniform_(-k, k))
-        self.bias = nn.Parameter(torch.empty(out_features).uniform_(-k, k))
-
-    def forward(self, x):
-        return x @ self.weight + self.bias
-"""
-
-_LINREG_NOT_REGISTERED = """
-class LinearRegression(nn.Module):
-    def __init__(self, in_features, out_features):
-        super().__init__()
-        k = 1.0 / in_features ** 0.5
-        self.weight = torch.empty(out_features, in_features).uniform_(-k, k).requires_grad_()
-        self.bias = torch.empty(out_features).uniform_(-k, k).requires_grad_()
-
-    def forward(self, x):
-        return x @ self.weight.T + self.bias
-"""
-
-_LINREG_NN_INIT = """
-import math
-
-
-class LinearRegression(nn.Module):
-    def __init__(self, in_features, out_features):
-        super().__init__()
-        self.weight = nn.Parameter(torch.empty(out_features, in_features))
-        self.bias = nn.Parameter(torch.empty(out_features))
-        nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        bound = 1 / math.sqrt(in_features)
-        nn.init.uniform_(self.bias, -bound, bound)
-
-    def forward(self, x):
-        return torch.addmm(self.bias, x, self.weight.t())
-"""
-
-_LINREG_REGISTER_PARAMETER = """
-class LinearRegression(nn.Module):
-    def __init__(self, in_features, out_features):
-        super().__init__()
-        k = in_features ** -0.5
-        self.register_parameter("weight", nn.Parameter((torch.rand(out_features, in_features) * 2 - 1) * k))
-        self.register_parameter("bias", nn.Parameter((torch.rand(out_features) * 2 - 1) * k))
-
-    def forward(self, x):
-        return torch.einsum("ni,oi->no", x, self.weight) + self.bias
-"""
-
-_FIT_TENSOR_ACCUMULATOR = """
-def fit(model, loader, optimizer, epochs, loss_fn=F.mse_loss):
-    history = []
-    for _ in range(epochs):
-        weighted, rows = torch.zeros(()), 0
-        for xb, yb in loader:
-            optimizer.zero_grad()
-            loss = loss_fn(model(xb), yb)
-            loss.backward()
-            optimizer.step()
-            weighted = weighted + loss.detach().cpu().double() * xb.shape[0]
-            rows += xb.shape[0]
-        history.append(float(weighted / rows))
-    return history
-"""
-
-_SGD_SUTSKEVER_VELOCITY = """
-class HandSGD:
-    def __init__(self, params, lr=1e-3, momentum=0.0, nesterov=False):
-        self.params = list(params)
-        self.lr = lr
-        self.momentum = momentum
-        self.nesterov = nesterov
-        self.state = {}
-
-    def zero_grad(self):
-        for p in self.params:
-            p.grad = None
-
-    @torch.no_grad()
-    def step(self):
-        # velocity v = -lr * b (other sign and scale than torch's buffer): same trajectory at constant lr
-        for p in self.params:
-            if p.grad is None:
-                continue
-            v = self.state.setdefault(p, torch.zeros_like(p))
-            v.mul_(self.momentum).sub_(self.lr * p.grad)
-            if self.nesterov:
-                p.add_(self.momentum * v - self.lr * p.grad)
-            else:
-                p.add_(v)
-"""
-
-_ADAM_PER_PARAM_COUNTERS = """
-class HandAdam:
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
-        self.params = list(params)
-        self.lr = lr
-        self.betas = betas
-        self.eps = eps
-        self.state = {}
-
-    def zero_grad(self):
-        for p in self.params:
-            p.grad = None
-
-    @torch.no_grad()
-    def step(self):
-        beta1, beta2 = self.betas
-        for p in self.params:
-            if p.grad is None:
-                continue
-            st = self.state.setdefault(p, {"step": 0, "m": torch.zeros_like(p), "v": torch.zeros_like(p)})
-            st["step"] += 1
-            t = st["step"]
-            st["m"] = beta1 * st["m"] + (1 - beta1) * p.grad
-            st["v"] = beta2 * st["v"] + (1 - beta2) * p.grad ** 2
-            m_hat = st["m"] / (1 - beta1 ** t)
-            v_hat = st["v"] / (1 - beta2 ** t)
-            p -= self.lr * m_hat / (torch.sqrt(v_hat) + self.eps)
-"""
-
-_ADAM_FOREACH = """
-import math
-
-
-class HandAdam:
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
-        self.params = list(params)
-        self.lr = lr
-        self.betas = betas
-        self.eps = eps
-        self.t = 0
-        self.exp_avg = [torch.zeros_like(p) for p in self.params]
-        self.exp_avg_sq = [torch.zeros_like(p) for p in self.params]
-
-    def zero_grad(self):
-        for p in self.params:
-            p.grad = None
-
-    @torch.no_grad()
-    def step(self):
-        beta1, beta2 = self.betas
-        self.t += 1
-        idx = [i for i, p in enumerate(self.params) if p.grad is not None]
-        params = [self.params[i] for i in idx]
-        grads = [p.grad for p in params]
-        ms = [self.exp_avg[i] for i in idx]
-        vs = [self.exp_avg_sq[i] for i in idx]
-        torch._foreach_lerp_(ms, grads, 1 - beta1)
-        torch._foreach_mul_(vs, beta2)
-        torch._foreach_addcmul_(vs, grads, grads, value=1 - beta2)
-        step_size = self.lr / (1 - beta1 ** self.t)
-        denom = torch._foreach_sqrt(vs)
-        torch._foreach_div_(denom, math.sqrt(1 - beta2 ** self.t))
-        torch._foreach_add_(denom, self.eps)
-        torch._foreach_addcdiv_(params, ms, denom, value=-step_size)
-"""
-
-_DECAY_AFTER_STEP = """
-def l2_penalty(params, weight_decay):
-    return weight_decay / 2 * sum((p * p).sum() for p in params)
-
-
-class DecoupledWeightDecay:
-    def __init__(self, optimizer, weight_decay):
-        self.optimizer = optimizer
-        self.weight_decay = weight_decay
-
-    def zero_grad(self):
-        self.optimizer.zero_grad()
-
-    @torch.no_grad()
-    def step(self):
-        self.optimizer.step()
-        for group in self.optimizer.param_groups:
-            for p in group["params"]:
-                if p.grad is not None:
-                    p.mul_(1 - group["lr"] * self.weight_decay)
-"""
-
-_STANDARDIZE_IN_PLACE = """
-def standardize(train_inputs):
-    mean = train_inputs.mean(dim=0)
-    std = train_inputs.std(dim=0, unbiased=False)
-    std = torch.where(std == 0, torch.ones_like(std), std)
-    train_inputs -= mean
-    train_inputs /= std
-    return train_inputs, mean, std
-"""
-
-_STANDARDIZE_STD_MEAN = """
-def standardize(train_inputs):
-    std, mean = torch.std_mean(train_inputs, dim=0, correction=0)
-    std = std.masked_fill(std == 0, 1.0)
-    return (train_inputs - mean) / std, mean, std
-"""
-
 MUTANTS = [
-    # ---------------------------------------------------------------- exercise 1: LinearRegression
-    Mutant("weight_transposed", grade_id="linear_regression", code=_LINREG_TRANSPOSED, visible=True),
+    # ---------------------------------------------------------------- Exercise 1: linear_regression
+    Mutant(
+        "weight_transposed",
+        grade_id="linear_regression",
+        visible=True,
+        code=(
+            "\n"
+            "class LinearRegression(nn.Module):\n"
+            "    def __init__(self, in_features, out_features):\n"
+            "        super().__init__()\n"
+            "        k = 1.0 / in_features ** 0.5\n"
+            "        self.weight = nn.Parameter(torch.empty(in_features, out_features).uniform_(-k, k))\n"
+            "        self.bias = nn.Parameter(torch.empty(out_features).uniform_(-k, k))\n"
+            "\n"
+            "    def forward(self, x):\n"
+            "        ### END SOLUTION"
+        ),
+    ),
     Mutant(
         "bias_shape_row",
         grade_id="linear_regression",
-        old="torch.empty(out_features).uniform_(-k, k)",
-        new="torch.empty(1, out_features).uniform_(-k, k)",
         visible=True,
+        code=(
+            "class LinearRegression(nn.Module):\n"
+            '    """Linear model y = x @ weight.T + bias; weight (out_features, in_features), bias (out_features,)."""\n'
+            "\n"
+            "    def __init__(self, in_features, out_features):\n"
+            "        super().__init__()\n"
+            "        ### BEGIN SOLUTION\n"
+            "        k = 1.0 / in_features ** 0.5\n"
+            "        self.weight = nn.Parameter(torch.empty(out_features, in_features).uniform_(-k, k))\n"
+            "        self.bias = nn.Parameter(torch.empty(1, out_features).uniform_(-k, k))\n"
+            "        ### END SOLUTION\n"
+            "\n"
+            "    def forward(self, x):\n"
+            '        """x: (N, in_features) -> predictions (N, out_features)."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        return x @ self.weight.T + self.bias\n"
+        ),
     ),
-    Mutant("parameters_not_registered", grade_id="linear_regression", code=_LINREG_NOT_REGISTERED, visible=True),
+    Mutant(
+        "parameters_not_registered",
+        grade_id="linear_regression",
+        visible=True,
+        code=(
+            "\n"
+            "class LinearRegression(nn.Module):\n"
+            "    def __init__(self, in_features, out_features):\n"
+            "        super().__init__()\n"
+            "        k = 1.0 / in_features ** 0.5\n"
+            "        self.weight = torch.empty(out_features, in_features).uniform_(-k, k).requires_grad_()\n"
+            "        self.bias = torch.empty(out_features).uniform_(-k, k).requires_grad_()\n"
+            "\n"
+            "    def forward(self, x):\n"
+            "        ### END SOLUTION"
+        ),
+    ),
     Mutant(
         "randn_init",
         grade_id="linear_regression",
-        old="torch.empty(out_features, in_features).uniform_(-k, k)",
-        new="torch.randn(out_features, in_features)",
         visible=True,
+        code=(
+            "class LinearRegression(nn.Module):\n"
+            '    """Linear model y = x @ weight.T + bias; weight (out_features, in_features), bias (out_features,)."""\n'
+            "\n"
+            "    def __init__(self, in_features, out_features):\n"
+            "        super().__init__()\n"
+            "        ### BEGIN SOLUTION\n"
+            "        k = 1.0 / in_features ** 0.5\n"
+            "        self.weight = nn.Parameter(torch.randn(out_features, in_features))\n"
+            "        self.bias = nn.Parameter(torch.empty(out_features).uniform_(-k, k))\n"
+            "        ### END SOLUTION\n"
+            "\n"
+            "    def forward(self, x):\n"
+            '        """x: (N, in_features) -> predictions (N, out_features)."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        return x @ self.weight.T + self.bias\n"
+        ),
     ),
     Mutant(
         "forward_without_bias",
         grade_id="linear_regression",
-        old="return x @ self.weight.T + self.bias",
-        new="return x @ self.weight.T",
         visible=True,
+        code=(
+            "class LinearRegression(nn.Module):\n"
+            '    """Linear model y = x @ weight.T + bias; weight (out_features, in_features), bias (out_features,)."""\n'
+            "\n"
+            "    def __init__(self, in_features, out_features):\n"
+            "        super().__init__()\n"
+            "        ### BEGIN SOLUTION\n"
+            "        k = 1.0 / in_features ** 0.5\n"
+            "        self.weight = nn.Parameter(torch.empty(out_features, in_features).uniform_(-k, k))\n"
+            "        self.bias = nn.Parameter(torch.empty(out_features).uniform_(-k, k))\n"
+            "        ### END SOLUTION\n"
+            "\n"
+            "    def forward(self, x):\n"
+            '        """x: (N, in_features) -> predictions (N, out_features)."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        return x @ self.weight.T\n"
+        ),
     ),
-    # ---------------------------------------------------------------- exercise 2: fit
-    Mutant("fit_no_zero_grad", grade_id="fit", old="            optimizer.zero_grad()\n", new="", visible=True),
+    # ---------------------------------------------------------------- Exercise 2: fit
+    Mutant(
+        "fit_no_zero_grad",
+        grade_id="fit",
+        visible=True,
+        code=(
+            "def fit(model, loader, optimizer, epochs, loss_fn=F.mse_loss):\n"
+            '    """Train `model` in place; return the batch-size-weighted mean training loss of every epoch."""\n'
+            "    history = []\n"
+            "    ### BEGIN SOLUTION\n"
+            "    for epoch in range(epochs):\n"
+            "        total, count = 0.0, 0\n"
+            "        for xb, yb in loader:\n"
+            "            loss = loss_fn(model(xb), yb)\n"
+            "            loss.backward()\n"
+            "            optimizer.step()\n"
+            "            total += loss.item() * len(xb)\n"
+            "            count += len(xb)\n"
+            "        history.append(total / count)\n"
+            "    ### END SOLUTION\n"
+            "    return history\n"
+        ),
+    ),
     Mutant(
         "fit_zero_grad_after_backward",
         grade_id="fit",
-        old="optimizer.zero_grad()\n            loss.backward()",
-        new="loss.backward()\n            optimizer.zero_grad()",
         visible=True,
+        code=(
+            "def fit(model, loader, optimizer, epochs, loss_fn=F.mse_loss):\n"
+            '    """Train `model` in place; return the batch-size-weighted mean training loss of every epoch."""\n'
+            "    history = []\n"
+            "    ### BEGIN SOLUTION\n"
+            "    for epoch in range(epochs):\n"
+            "        total, count = 0.0, 0\n"
+            "        for xb, yb in loader:\n"
+            "            loss = loss_fn(model(xb), yb)\n"
+            "            loss.backward()\n"
+            "            optimizer.zero_grad()\n"
+            "            optimizer.step()\n"
+            "            total += loss.item() * len(xb)\n"
+            "            count += len(xb)\n"
+            "        history.append(total / count)\n"
+            "    ### END SOLUTION\n"
+            "    return history\n"
+        ),
     ),
     Mutant(
         "fit_unweighted_batch_mean",
         grade_id="fit",
-        old="total += loss.item() * len(xb)\n            count += len(xb)",
-        new="total += loss.item()\n            count += 1",
         visible=True,
+        code=(
+            "def fit(model, loader, optimizer, epochs, loss_fn=F.mse_loss):\n"
+            '    """Train `model` in place; return the batch-size-weighted mean training loss of every epoch."""\n'
+            "    history = []\n"
+            "    ### BEGIN SOLUTION\n"
+            "    for epoch in range(epochs):\n"
+            "        total, count = 0.0, 0\n"
+            "        for xb, yb in loader:\n"
+            "            loss = loss_fn(model(xb), yb)\n"
+            "            optimizer.zero_grad()\n"
+            "            loss.backward()\n"
+            "            optimizer.step()\n"
+            "            total += loss.item()\n"
+            "            count += 1\n"
+            "        history.append(total / count)\n"
+            "    ### END SOLUTION\n"
+            "    return history\n"
+        ),
     ),
     Mutant(
         "fit_reports_last_batch_loss",
         grade_id="fit",
-        old="history.append(total / count)",
-        new="history.append(loss.item())",
         visible=True,
+        code=(
+            "def fit(model, loader, optimizer, epochs, loss_fn=F.mse_loss):\n"
+            '    """Train `model` in place; return the batch-size-weighted mean training loss of every epoch."""\n'
+            "    history = []\n"
+            "    ### BEGIN SOLUTION\n"
+            "    for epoch in range(epochs):\n"
+            "        total, count = 0.0, 0\n"
+            "        for xb, yb in loader:\n"
+            "            loss = loss_fn(model(xb), yb)\n"
+            "            optimizer.zero_grad()\n"
+            "            loss.backward()\n"
+            "            optimizer.step()\n"
+            "            total += loss.item() * len(xb)\n"
+            "            count += len(xb)\n"
+            "        history.append(loss.item())\n"
+            "    ### END SOLUTION\n"
+            "    return history\n"
+        ),
     ),
     Mutant(
         "fit_reports_sum",
         grade_id="fit",
-        old="history.append(total / count)",
-        new="history.append(total)",
         visible=True,
+        code=(
+            "def fit(model, loader, optimizer, epochs, loss_fn=F.mse_loss):\n"
+            '    """Train `model` in place; return the batch-size-weighted mean training loss of every epoch."""\n'
+            "    history = []\n"
+            "    ### BEGIN SOLUTION\n"
+            "    for epoch in range(epochs):\n"
+            "        total, count = 0.0, 0\n"
+            "        for xb, yb in loader:\n"
+            "            loss = loss_fn(model(xb), yb)\n"
+            "            optimizer.zero_grad()\n"
+            "            loss.backward()\n"
+            "            optimizer.step()\n"
+            "            total += loss.item() * len(xb)\n"
+            "            count += len(xb)\n"
+            "        history.append(total)\n"
+            "    ### END SOLUTION\n"
+            "    return history\n"
+        ),
     ),
     Mutant(
         "fit_keeps_tensors",
         grade_id="fit",
-        old="total += loss.item() * len(xb)",
-        new="total += loss * len(xb)",
         visible=True,
+        code=(
+            "def fit(model, loader, optimizer, epochs, loss_fn=F.mse_loss):\n"
+            '    """Train `model` in place; return the batch-size-weighted mean training loss of every epoch."""\n'
+            "    history = []\n"
+            "    ### BEGIN SOLUTION\n"
+            "    for epoch in range(epochs):\n"
+            "        total, count = 0.0, 0\n"
+            "        for xb, yb in loader:\n"
+            "            loss = loss_fn(model(xb), yb)\n"
+            "            optimizer.zero_grad()\n"
+            "            loss.backward()\n"
+            "            optimizer.step()\n"
+            "            total += loss * len(xb)\n"
+            "            count += len(xb)\n"
+            "        history.append(total / count)\n"
+            "    ### END SOLUTION\n"
+            "    return history\n"
+        ),
     ),
     Mutant(
         "fit_ignores_loss_fn",
         grade_id="fit",
-        old="loss = loss_fn(model(xb), yb)",
-        new="loss = F.mse_loss(model(xb), yb)",
         visible=True,
+        code=(
+            "def fit(model, loader, optimizer, epochs, loss_fn=F.mse_loss):\n"
+            '    """Train `model` in place; return the batch-size-weighted mean training loss of every epoch."""\n'
+            "    history = []\n"
+            "    ### BEGIN SOLUTION\n"
+            "    for epoch in range(epochs):\n"
+            "        total, count = 0.0, 0\n"
+            "        for xb, yb in loader:\n"
+            "            loss = F.mse_loss(model(xb), yb)\n"
+            "            optimizer.zero_grad()\n"
+            "            loss.backward()\n"
+            "            optimizer.step()\n"
+            "            total += loss.item() * len(xb)\n"
+            "            count += len(xb)\n"
+            "        history.append(total / count)\n"
+            "    ### END SOLUTION\n"
+            "    return history\n"
+        ),
     ),
-    # ---------------------------------------------------------------- exercise 3: HandSGD
+    # ---------------------------------------------------------------- Exercise 3: hand_sgd
     Mutant(
-        "momentum_velocity_not_kept", grade_id="hand_sgd", old="buf = self.state.get(p)", new="buf = None", visible=True
+        "momentum_velocity_not_kept",
+        grade_id="hand_sgd",
+        visible=True,
+        code=(
+            "class HandSGD:\n"
+            '    """SGD with heavy-ball or Nesterov momentum in torch\'s form (dampening 0, no weight decay)."""\n'
+            "\n"
+            "    def __init__(self, params, lr=1e-3, momentum=0.0, nesterov=False):\n"
+            "        self.params = list(params)\n"
+            "        self.lr = lr\n"
+            "        self.momentum = momentum\n"
+            "        self.nesterov = nesterov\n"
+            "        self.state = {}  # parameter -> its momentum buffer\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        for p in self.params:\n"
+            "            p.grad = None\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            '        """One update of every parameter that has a gradient, in place."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        for p in self.params:\n"
+            "            if p.grad is None:\n"
+            "                continue\n"
+            "            g = p.grad\n"
+            "            if self.momentum != 0:\n"
+            "                buf = None\n"
+            "                if buf is None:\n"
+            "                    buf = g.clone()\n"
+            "                    self.state[p] = buf\n"
+            "                else:\n"
+            "                    buf.mul_(self.momentum).add_(g)\n"
+            "                g = g + self.momentum * buf if self.nesterov else buf\n"
+            "            p.sub_(self.lr * g)\n"
+        ),
     ),
     Mutant(
         "nesterov_as_plain_momentum",
         grade_id="hand_sgd",
-        old="g = g + self.momentum * buf if self.nesterov else buf",
-        new="g = buf",
         visible=True,
+        code=(
+            "class HandSGD:\n"
+            '    """SGD with heavy-ball or Nesterov momentum in torch\'s form (dampening 0, no weight decay)."""\n'
+            "\n"
+            "    def __init__(self, params, lr=1e-3, momentum=0.0, nesterov=False):\n"
+            "        self.params = list(params)\n"
+            "        self.lr = lr\n"
+            "        self.momentum = momentum\n"
+            "        self.nesterov = nesterov\n"
+            "        self.state = {}  # parameter -> its momentum buffer\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        for p in self.params:\n"
+            "            p.grad = None\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            '        """One update of every parameter that has a gradient, in place."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        for p in self.params:\n"
+            "            if p.grad is None:\n"
+            "                continue\n"
+            "            g = p.grad\n"
+            "            if self.momentum != 0:\n"
+            "                buf = self.state.get(p)\n"
+            "                if buf is None:\n"
+            "                    buf = g.clone()\n"
+            "                    self.state[p] = buf\n"
+            "                else:\n"
+            "                    buf.mul_(self.momentum).add_(g)\n"
+            "                g = buf\n"
+            "            p.sub_(self.lr * g)\n"
+        ),
     ),
     Mutant(
         "momentum_ema_dampened",
         grade_id="hand_sgd",
-        old="buf.mul_(self.momentum).add_(g)",
-        new="buf.mul_(self.momentum).add_((1 - self.momentum) * g)",
         visible=True,
+        code=(
+            "class HandSGD:\n"
+            '    """SGD with heavy-ball or Nesterov momentum in torch\'s form (dampening 0, no weight decay)."""\n'
+            "\n"
+            "    def __init__(self, params, lr=1e-3, momentum=0.0, nesterov=False):\n"
+            "        self.params = list(params)\n"
+            "        self.lr = lr\n"
+            "        self.momentum = momentum\n"
+            "        self.nesterov = nesterov\n"
+            "        self.state = {}  # parameter -> its momentum buffer\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        for p in self.params:\n"
+            "            p.grad = None\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            '        """One update of every parameter that has a gradient, in place."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        for p in self.params:\n"
+            "            if p.grad is None:\n"
+            "                continue\n"
+            "            g = p.grad\n"
+            "            if self.momentum != 0:\n"
+            "                buf = self.state.get(p)\n"
+            "                if buf is None:\n"
+            "                    buf = g.clone()\n"
+            "                    self.state[p] = buf\n"
+            "                else:\n"
+            "                    buf.mul_(self.momentum).add_((1 - self.momentum) * g)\n"
+            "                g = g + self.momentum * buf if self.nesterov else buf\n"
+            "            p.sub_(self.lr * g)\n"
+        ),
     ),
-    Mutant("momentum_buffer_aliases_grad", grade_id="hand_sgd", old="buf = g.clone()", new="buf = g", visible=True),
+    Mutant(
+        "momentum_buffer_aliases_grad",
+        grade_id="hand_sgd",
+        visible=True,
+        code=(
+            "class HandSGD:\n"
+            '    """SGD with heavy-ball or Nesterov momentum in torch\'s form (dampening 0, no weight decay)."""\n'
+            "\n"
+            "    def __init__(self, params, lr=1e-3, momentum=0.0, nesterov=False):\n"
+            "        self.params = list(params)\n"
+            "        self.lr = lr\n"
+            "        self.momentum = momentum\n"
+            "        self.nesterov = nesterov\n"
+            "        self.state = {}  # parameter -> its momentum buffer\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        for p in self.params:\n"
+            "            p.grad = None\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            '        """One update of every parameter that has a gradient, in place."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        for p in self.params:\n"
+            "            if p.grad is None:\n"
+            "                continue\n"
+            "            g = p.grad\n"
+            "            if self.momentum != 0:\n"
+            "                buf = self.state.get(p)\n"
+            "                if buf is None:\n"
+            "                    buf = g\n"
+            "                    self.state[p] = buf\n"
+            "                else:\n"
+            "                    buf.mul_(self.momentum).add_(g)\n"
+            "                g = g + self.momentum * buf if self.nesterov else buf\n"
+            "            p.sub_(self.lr * g)\n"
+        ),
+    ),
     Mutant(
         "momentum_ignored",
         grade_id="hand_sgd",
-        old="            p.sub_(self.lr * g)\n",
-        new="            p.sub_(self.lr * p.grad)\n",
         visible=True,
+        code=(
+            "class HandSGD:\n"
+            '    """SGD with heavy-ball or Nesterov momentum in torch\'s form (dampening 0, no weight decay)."""\n'
+            "\n"
+            "    def __init__(self, params, lr=1e-3, momentum=0.0, nesterov=False):\n"
+            "        self.params = list(params)\n"
+            "        self.lr = lr\n"
+            "        self.momentum = momentum\n"
+            "        self.nesterov = nesterov\n"
+            "        self.state = {}  # parameter -> its momentum buffer\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        for p in self.params:\n"
+            "            p.grad = None\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            '        """One update of every parameter that has a gradient, in place."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        for p in self.params:\n"
+            "            if p.grad is None:\n"
+            "                continue\n"
+            "            g = p.grad\n"
+            "            if self.momentum != 0:\n"
+            "                buf = self.state.get(p)\n"
+            "                if buf is None:\n"
+            "                    buf = g.clone()\n"
+            "                    self.state[p] = buf\n"
+            "                else:\n"
+            "                    buf.mul_(self.momentum).add_(g)\n"
+            "                g = g + self.momentum * buf if self.nesterov else buf\n"
+            "            p.sub_(self.lr * p.grad)\n"
+        ),
     ),
-    # ---------------------------------------------------------------- exercise 4: HandAdam
+    # ---------------------------------------------------------------- Exercise 4: hand_adam
     Mutant(
         "adam_no_bias_correction",
         grade_id="hand_adam",
-        old="m_hat = m / bc1\n            v_hat = v / bc2",
-        new="m_hat = m\n            v_hat = v",
         hint="bias correction",
         visible=True,
+        code=(
+            "class HandAdam:\n"
+            '    """Adam with bias correction, matching torch.optim.Adam (no weight decay)."""\n'
+            "\n"
+            "    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):\n"
+            "        self.params = list(params)\n"
+            "        self.lr = lr\n"
+            "        self.betas = betas\n"
+            "        self.eps = eps\n"
+            "        ### BEGIN SOLUTION\n"
+            "        self.t = 0\n"
+            "        self.state = {p: (torch.zeros_like(p), torch.zeros_like(p)) for p in self.params}\n"
+            "        ### END SOLUTION\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        for p in self.params:\n"
+            "            p.grad = None\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            '        """One Adam update of every parameter that has a gradient, in place."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        beta1, beta2 = self.betas\n"
+            "        self.t += 1\n"
+            "        bc1 = 1 - beta1 ** self.t\n"
+            "        bc2 = 1 - beta2 ** self.t\n"
+            "        for p in self.params:\n"
+            "            if p.grad is None:\n"
+            "                continue\n"
+            "            g = p.grad\n"
+            "            m, v = self.state[p]\n"
+            "            m.mul_(beta1).add_((1 - beta1) * g)\n"
+            "            v.mul_(beta2).add_((1 - beta2) * g * g)\n"
+            "            m_hat = m\n"
+            "            v_hat = v\n"
+            "            p.sub_(self.lr * m_hat / (v_hat.sqrt() + self.eps))\n"
+        ),
     ),
     Mutant(
         "adam_eps_inside_sqrt",
         grade_id="hand_adam",
-        old="(v_hat.sqrt() + self.eps)",
-        new="(v_hat + self.eps).sqrt()",
         hint="inside the square root",
         visible=True,
+        code=(
+            "class HandAdam:\n"
+            '    """Adam with bias correction, matching torch.optim.Adam (no weight decay)."""\n'
+            "\n"
+            "    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):\n"
+            "        self.params = list(params)\n"
+            "        self.lr = lr\n"
+            "        self.betas = betas\n"
+            "        self.eps = eps\n"
+            "        ### BEGIN SOLUTION\n"
+            "        self.t = 0\n"
+            "        self.state = {p: (torch.zeros_like(p), torch.zeros_like(p)) for p in self.params}\n"
+            "        ### END SOLUTION\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        for p in self.params:\n"
+            "            p.grad = None\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            '        """One Adam update of every parameter that has a gradient, in place."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        beta1, beta2 = self.betas\n"
+            "        self.t += 1\n"
+            "        bc1 = 1 - beta1 ** self.t\n"
+            "        bc2 = 1 - beta2 ** self.t\n"
+            "        for p in self.params:\n"
+            "            if p.grad is None:\n"
+            "                continue\n"
+            "            g = p.grad\n"
+            "            m, v = self.state[p]\n"
+            "            m.mul_(beta1).add_((1 - beta1) * g)\n"
+            "            v.mul_(beta2).add_((1 - beta2) * g * g)\n"
+            "            m_hat = m / bc1\n"
+            "            v_hat = v / bc2\n"
+            "            p.sub_(self.lr * m_hat / (v_hat + self.eps).sqrt())\n"
+        ),
     ),
     Mutant(
         "adam_step_counter_per_parameter",
         grade_id="hand_adam",
-        old=(
-            "        self.t += 1\n        bc1 = 1 - beta1 ** self.t\n        bc2 = 1 - beta2 ** self.t\n"
-            "        for p in self.params:\n            if p.grad is None:\n                continue\n"
-        ),
-        new=(
-            "        for p in self.params:\n            if p.grad is None:\n                continue\n"
-            "            self.t += 1\n            bc1 = 1 - beta1 ** self.t\n"
-            "            bc2 = 1 - beta2 ** self.t\n"
-        ),
         visible=True,
+        code=(
+            "class HandAdam:\n"
+            '    """Adam with bias correction, matching torch.optim.Adam (no weight decay)."""\n'
+            "\n"
+            "    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):\n"
+            "        self.params = list(params)\n"
+            "        self.lr = lr\n"
+            "        self.betas = betas\n"
+            "        self.eps = eps\n"
+            "        ### BEGIN SOLUTION\n"
+            "        self.t = 0\n"
+            "        self.state = {p: (torch.zeros_like(p), torch.zeros_like(p)) for p in self.params}\n"
+            "        ### END SOLUTION\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        for p in self.params:\n"
+            "            p.grad = None\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            '        """One Adam update of every parameter that has a gradient, in place."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        beta1, beta2 = self.betas\n"
+            "        for p in self.params:\n"
+            "            if p.grad is None:\n"
+            "                continue\n"
+            "            self.t += 1\n"
+            "            bc1 = 1 - beta1 ** self.t\n"
+            "            bc2 = 1 - beta2 ** self.t\n"
+            "            g = p.grad\n"
+            "            m, v = self.state[p]\n"
+            "            m.mul_(beta1).add_((1 - beta1) * g)\n"
+            "            v.mul_(beta2).add_((1 - beta2) * g * g)\n"
+            "            m_hat = m / bc1\n"
+            "            v_hat = v / bc2\n"
+            "            p.sub_(self.lr * m_hat / (v_hat.sqrt() + self.eps))\n"
+        ),
     ),
     Mutant(
         "adam_moments_not_kept",
         grade_id="hand_adam",
-        old="m, v = self.state[p]",
-        new="m, v = torch.zeros_like(p), torch.zeros_like(p)",
         visible=True,
+        code=(
+            "class HandAdam:\n"
+            '    """Adam with bias correction, matching torch.optim.Adam (no weight decay)."""\n'
+            "\n"
+            "    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):\n"
+            "        self.params = list(params)\n"
+            "        self.lr = lr\n"
+            "        self.betas = betas\n"
+            "        self.eps = eps\n"
+            "        ### BEGIN SOLUTION\n"
+            "        self.t = 0\n"
+            "        self.state = {p: (torch.zeros_like(p), torch.zeros_like(p)) for p in self.params}\n"
+            "        ### END SOLUTION\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        for p in self.params:\n"
+            "            p.grad = None\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            '        """One Adam update of every parameter that has a gradient, in place."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        beta1, beta2 = self.betas\n"
+            "        self.t += 1\n"
+            "        bc1 = 1 - beta1 ** self.t\n"
+            "        bc2 = 1 - beta2 ** self.t\n"
+            "        for p in self.params:\n"
+            "            if p.grad is None:\n"
+            "                continue\n"
+            "            g = p.grad\n"
+            "            m, v = torch.zeros_like(p), torch.zeros_like(p)\n"
+            "            m.mul_(beta1).add_((1 - beta1) * g)\n"
+            "            v.mul_(beta2).add_((1 - beta2) * g * g)\n"
+            "            m_hat = m / bc1\n"
+            "            v_hat = v / bc2\n"
+            "            p.sub_(self.lr * m_hat / (v_hat.sqrt() + self.eps))\n"
+        ),
     ),
     Mutant(
-        "adam_no_sqrt", grade_id="hand_adam", old="(v_hat.sqrt() + self.eps)", new="(v_hat + self.eps)", visible=True
+        "adam_no_sqrt",
+        grade_id="hand_adam",
+        visible=True,
+        code=(
+            "class HandAdam:\n"
+            '    """Adam with bias correction, matching torch.optim.Adam (no weight decay)."""\n'
+            "\n"
+            "    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):\n"
+            "        self.params = list(params)\n"
+            "        self.lr = lr\n"
+            "        self.betas = betas\n"
+            "        self.eps = eps\n"
+            "        ### BEGIN SOLUTION\n"
+            "        self.t = 0\n"
+            "        self.state = {p: (torch.zeros_like(p), torch.zeros_like(p)) for p in self.params}\n"
+            "        ### END SOLUTION\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        for p in self.params:\n"
+            "            p.grad = None\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            '        """One Adam update of every parameter that has a gradient, in place."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        beta1, beta2 = self.betas\n"
+            "        self.t += 1\n"
+            "        bc1 = 1 - beta1 ** self.t\n"
+            "        bc2 = 1 - beta2 ** self.t\n"
+            "        for p in self.params:\n"
+            "            if p.grad is None:\n"
+            "                continue\n"
+            "            g = p.grad\n"
+            "            m, v = self.state[p]\n"
+            "            m.mul_(beta1).add_((1 - beta1) * g)\n"
+            "            v.mul_(beta2).add_((1 - beta2) * g * g)\n"
+            "            m_hat = m / bc1\n"
+            "            v_hat = v / bc2\n"
+            "            p.sub_(self.lr * m_hat / (v_hat + self.eps))\n"
+        ),
     ),
-    Mutant("adam_step_counter_starts_at_one", grade_id="hand_adam", old="self.t = 0", new="self.t = 1", visible=True),
+    Mutant(
+        "adam_step_counter_starts_at_one",
+        grade_id="hand_adam",
+        visible=True,
+        code=(
+            "class HandAdam:\n"
+            '    """Adam with bias correction, matching torch.optim.Adam (no weight decay)."""\n'
+            "\n"
+            "    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):\n"
+            "        self.params = list(params)\n"
+            "        self.lr = lr\n"
+            "        self.betas = betas\n"
+            "        self.eps = eps\n"
+            "        ### BEGIN SOLUTION\n"
+            "        self.t = 1\n"
+            "        self.state = {p: (torch.zeros_like(p), torch.zeros_like(p)) for p in self.params}\n"
+            "        ### END SOLUTION\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        for p in self.params:\n"
+            "            p.grad = None\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            '        """One Adam update of every parameter that has a gradient, in place."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        beta1, beta2 = self.betas\n"
+            "        self.t += 1\n"
+            "        bc1 = 1 - beta1 ** self.t\n"
+            "        bc2 = 1 - beta2 ** self.t\n"
+            "        for p in self.params:\n"
+            "            if p.grad is None:\n"
+            "                continue\n"
+            "            g = p.grad\n"
+            "            m, v = self.state[p]\n"
+            "            m.mul_(beta1).add_((1 - beta1) * g)\n"
+            "            v.mul_(beta2).add_((1 - beta2) * g * g)\n"
+            "            m_hat = m / bc1\n"
+            "            v_hat = v / bc2\n"
+            "            p.sub_(self.lr * m_hat / (v_hat.sqrt() + self.eps))\n"
+        ),
+    ),
     Mutant(
         "adam_m_missing_one_minus_beta1",
         grade_id="hand_adam",
-        old="m.mul_(beta1).add_((1 - beta1) * g)",
-        new="m.mul_(beta1).add_(g)",
         visible=True,
+        code=(
+            "class HandAdam:\n"
+            '    """Adam with bias correction, matching torch.optim.Adam (no weight decay)."""\n'
+            "\n"
+            "    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):\n"
+            "        self.params = list(params)\n"
+            "        self.lr = lr\n"
+            "        self.betas = betas\n"
+            "        self.eps = eps\n"
+            "        ### BEGIN SOLUTION\n"
+            "        self.t = 0\n"
+            "        self.state = {p: (torch.zeros_like(p), torch.zeros_like(p)) for p in self.params}\n"
+            "        ### END SOLUTION\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        for p in self.params:\n"
+            "            p.grad = None\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            '        """One Adam update of every parameter that has a gradient, in place."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        beta1, beta2 = self.betas\n"
+            "        self.t += 1\n"
+            "        bc1 = 1 - beta1 ** self.t\n"
+            "        bc2 = 1 - beta2 ** self.t\n"
+            "        for p in self.params:\n"
+            "            if p.grad is None:\n"
+            "                continue\n"
+            "            g = p.grad\n"
+            "            m, v = self.state[p]\n"
+            "            m.mul_(beta1).add_(g)\n"
+            "            v.mul_(beta2).add_((1 - beta2) * g * g)\n"
+            "            m_hat = m / bc1\n"
+            "            v_hat = v / bc2\n"
+            "            p.sub_(self.lr * m_hat / (v_hat.sqrt() + self.eps))\n"
+        ),
     ),
     Mutant(
         "adam_v_of_abs_gradient",
         grade_id="hand_adam",
-        old="(1 - beta2) * g * g",
-        new="(1 - beta2) * g.abs()",
         visible=True,
+        code=(
+            "class HandAdam:\n"
+            '    """Adam with bias correction, matching torch.optim.Adam (no weight decay)."""\n'
+            "\n"
+            "    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):\n"
+            "        self.params = list(params)\n"
+            "        self.lr = lr\n"
+            "        self.betas = betas\n"
+            "        self.eps = eps\n"
+            "        ### BEGIN SOLUTION\n"
+            "        self.t = 0\n"
+            "        self.state = {p: (torch.zeros_like(p), torch.zeros_like(p)) for p in self.params}\n"
+            "        ### END SOLUTION\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        for p in self.params:\n"
+            "            p.grad = None\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            '        """One Adam update of every parameter that has a gradient, in place."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        beta1, beta2 = self.betas\n"
+            "        self.t += 1\n"
+            "        bc1 = 1 - beta1 ** self.t\n"
+            "        bc2 = 1 - beta2 ** self.t\n"
+            "        for p in self.params:\n"
+            "            if p.grad is None:\n"
+            "                continue\n"
+            "            g = p.grad\n"
+            "            m, v = self.state[p]\n"
+            "            m.mul_(beta1).add_((1 - beta1) * g)\n"
+            "            v.mul_(beta2).add_((1 - beta2) * g.abs())\n"
+            "            m_hat = m / bc1\n"
+            "            v_hat = v / bc2\n"
+            "            p.sub_(self.lr * m_hat / (v_hat.sqrt() + self.eps))\n"
+        ),
     ),
-    # ---------------------------------------------------------------- exercise 5: weight decay
+    # ---------------------------------------------------------------- Exercise 5: weight_decay
     Mutant(
         "adamw_written_as_l2",
         grade_id="weight_decay",
-        old='p.mul_(1 - group["lr"] * self.weight_decay)',
-        new="p.grad.add_(p, alpha=self.weight_decay)",
         hint="decoupled",
         visible=True,
+        code=(
+            "class DecoupledWeightDecay:\n"
+            '    """Wrap a torch optimizer: shrink p <- p * (1 - lr * weight_decay), then the optimizer\'s own step."""\n'
+            "\n"
+            "    def __init__(self, optimizer, weight_decay):\n"
+            "        self.optimizer = optimizer\n"
+            "        self.weight_decay = weight_decay\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        self.optimizer.zero_grad()\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            '        """Decay every parameter that has a gradient, then call self.optimizer.step()."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        for group in self.optimizer.param_groups:\n"
+            '            for p in group["params"]:\n'
+            "                if p.grad is not None:\n"
+            "                    p.grad.add_(p, alpha=self.weight_decay)\n"
+            "        self.optimizer.step()\n"
+        ),
     ),
     Mutant(
         "decoupled_decay_without_lr",
         grade_id="weight_decay",
-        old='p.mul_(1 - group["lr"] * self.weight_decay)',
-        new="p.mul_(1 - self.weight_decay)",
         visible=True,
+        code=(
+            "class DecoupledWeightDecay:\n"
+            '    """Wrap a torch optimizer: shrink p <- p * (1 - lr * weight_decay), then the optimizer\'s own step."""\n'
+            "\n"
+            "    def __init__(self, optimizer, weight_decay):\n"
+            "        self.optimizer = optimizer\n"
+            "        self.weight_decay = weight_decay\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        self.optimizer.zero_grad()\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            '        """Decay every parameter that has a gradient, then call self.optimizer.step()."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        for group in self.optimizer.param_groups:\n"
+            '            for p in group["params"]:\n'
+            "                if p.grad is not None:\n"
+            "                    p.mul_(1 - self.weight_decay)\n"
+            "        self.optimizer.step()\n"
+        ),
     ),
-    Mutant("decoupled_decay_after_step", grade_id="weight_decay", code=_DECAY_AFTER_STEP, visible=True),
+    Mutant(
+        "decoupled_decay_after_step",
+        grade_id="weight_decay",
+        visible=True,
+        code=(
+            "\n"
+            "def l2_penalty(params, weight_decay):\n"
+            "    ### END SOLUTION\n"
+            "\n"
+            "\n"
+            "\n"
+            "class DecoupledWeightDecay:\n"
+            "    def __init__(self, optimizer, weight_decay):\n"
+            "        self.optimizer = optimizer\n"
+            "        self.weight_decay = weight_decay\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        self.optimizer.zero_grad()\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            "        self.optimizer.step()\n"
+            "        for group in self.optimizer.param_groups:\n"
+            '            for p in group["params"]:\n'
+            "                if p.grad is not None:\n"
+            "        ### END SOLUTION"
+        ),
+    ),
     Mutant(
         "l2_penalty_missing_half",
         grade_id="weight_decay",
-        old="weight_decay / 2 * sum(",
-        new="weight_decay * sum(",
         visible=True,
+        code=(
+            "def l2_penalty(params, weight_decay):\n"
+            '    """(weight_decay / 2) * the sum of the squares of all entries of all params, as a 0-d tensor."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    return weight_decay * sum((p * p).sum() for p in params)\n"
+        ),
     ),
     Mutant(
         "l2_penalty_norm_not_squared",
         grade_id="weight_decay",
-        old="sum((p * p).sum() for p in params)",
-        new="sum(p.norm() for p in params)",
         visible=True,
+        code=(
+            "def l2_penalty(params, weight_decay):\n"
+            '    """(weight_decay / 2) * the sum of the squares of all entries of all params, as a 0-d tensor."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    return weight_decay / 2 * sum(p.norm() for p in params)\n"
+        ),
     ),
     Mutant(
         "l2_penalty_detached",
         grade_id="weight_decay",
-        old="sum((p * p).sum() for p in params)",
-        new="sum((p * p).sum().item() for p in params)",
         visible=True,
+        code=(
+            "def l2_penalty(params, weight_decay):\n"
+            '    """(weight_decay / 2) * the sum of the squares of all entries of all params, as a 0-d tensor."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    return weight_decay / 2 * sum((p * p).sum().item() for p in params)\n"
+        ),
     ),
-    # ---------------------------------------------------------------- exercise 6: standardize
+    # ---------------------------------------------------------------- Exercise 6: standardize
     Mutant(
         "standardize_wrong_axis",
         grade_id="standardize",
-        old="    mean = train_inputs.mean(dim=0)\n    std = train_inputs.std(dim=0, unbiased=False)\n",
-        new="    mean = train_inputs.mean(dim=1)\n    std = train_inputs.std(dim=1, unbiased=False)\n",
         visible=True,
+        code=(
+            "def standardize(train_inputs):\n"
+            '    """Standardise the columns of train_inputs (N, D); return (standardized, mean (D,), std (D,))."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    mean = train_inputs.mean(dim=1)\n"
+            "    std = train_inputs.std(dim=1, unbiased=False)\n"
+            "    std = torch.where(std == 0, torch.ones_like(std), std)\n"
+            "    return (train_inputs - mean) / std, mean, std\n"
+        ),
     ),
     Mutant(
         "standardize_sample_std",
         grade_id="standardize",
-        old="train_inputs.std(dim=0, unbiased=False)",
-        new="train_inputs.std(dim=0)",
         visible=True,
+        code=(
+            "def standardize(train_inputs):\n"
+            '    """Standardise the columns of train_inputs (N, D); return (standardized, mean (D,), std (D,))."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    mean = train_inputs.mean(dim=0)\n"
+            "    std = train_inputs.std(dim=0)\n"
+            "    std = torch.where(std == 0, torch.ones_like(std), std)\n"
+            "    return (train_inputs - mean) / std, mean, std\n"
+        ),
     ),
     Mutant(
         "standardize_std_not_guarded",
         grade_id="standardize",
-        old="    std = torch.where(std == 0, torch.ones_like(std), std)\n",
-        new="",
         visible=True,
+        code=(
+            "def standardize(train_inputs):\n"
+            '    """Standardise the columns of train_inputs (N, D); return (standardized, mean (D,), std (D,))."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    mean = train_inputs.mean(dim=0)\n"
+            "    std = train_inputs.std(dim=0, unbiased=False)\n"
+            "    return (train_inputs - mean) / std, mean, std\n"
+        ),
     ),
     Mutant(
         "standardize_eps_instead_of_one",
         grade_id="standardize",
-        old="torch.where(std == 0, torch.ones_like(std), std)",
-        new="std.clamp(min=1e-8)",
         visible=True,
+        code=(
+            "def standardize(train_inputs):\n"
+            '    """Standardise the columns of train_inputs (N, D); return (standardized, mean (D,), std (D,))."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    mean = train_inputs.mean(dim=0)\n"
+            "    std = train_inputs.std(dim=0, unbiased=False)\n"
+            "    std = std.clamp(min=1e-8)\n"
+            "    return (train_inputs - mean) / std, mean, std\n"
+        ),
     ),
     Mutant(
         "standardize_keepdim",
         grade_id="standardize",
-        old="    mean = train_inputs.mean(dim=0)\n    std = train_inputs.std(dim=0, unbiased=False)\n",
-        new=(
+        visible=True,
+        code=(
+            "def standardize(train_inputs):\n"
+            '    """Standardise the columns of train_inputs (N, D); return (standardized, mean (D,), std (D,))."""\n'
+            "    ### BEGIN SOLUTION\n"
             "    mean = train_inputs.mean(dim=0, keepdim=True)\n"
             "    std = train_inputs.std(dim=0, unbiased=False, keepdim=True)\n"
+            "    std = torch.where(std == 0, torch.ones_like(std), std)\n"
+            "    return (train_inputs - mean) / std, mean, std\n"
         ),
-        visible=True,
     ),
-    Mutant("standardize_in_place", grade_id="standardize", code=_STANDARDIZE_IN_PLACE, visible=True),
+    Mutant(
+        "standardize_in_place",
+        grade_id="standardize",
+        visible=True,
+        code=(
+            "\n"
+            "def standardize(train_inputs):\n"
+            "    mean = train_inputs.mean(dim=0)\n"
+            "    std = train_inputs.std(dim=0, unbiased=False)\n"
+            "    std = torch.where(std == 0, torch.ones_like(std), std)\n"
+            "    train_inputs -= mean\n"
+            "    train_inputs /= std\n"
+            "    ### END SOLUTION"
+        ),
+    ),
 ]
 
 VARIANTS = [
-    # exercise 1
+    # ---------------------------------------------------------------- Exercise 1: linear_regression
     Variant(
         "forward_f_linear",
         grade_id="linear_regression",
-        old="return x @ self.weight.T + self.bias",
-        new="return F.linear(x, self.weight, self.bias)",
+        code=(
+            "class LinearRegression(nn.Module):\n"
+            '    """Linear model y = x @ weight.T + bias; weight (out_features, in_features), bias (out_features,)."""\n'
+            "\n"
+            "    def __init__(self, in_features, out_features):\n"
+            "        super().__init__()\n"
+            "        ### BEGIN SOLUTION\n"
+            "        k = 1.0 / in_features ** 0.5\n"
+            "        self.weight = nn.Parameter(torch.empty(out_features, in_features).uniform_(-k, k))\n"
+            "        self.bias = nn.Parameter(torch.empty(out_features).uniform_(-k, k))\n"
+            "        ### END SOLUTION\n"
+            "\n"
+            "    def forward(self, x):\n"
+            '        """x: (N, in_features) -> predictions (N, out_features)."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        return F.linear(x, self.weight, self.bias)\n"
+        ),
     ),
-    Variant("nn_init_and_addmm", grade_id="linear_regression", code=_LINREG_NN_INIT),
-    Variant("register_parameter_and_einsum", grade_id="linear_regression", code=_LINREG_REGISTER_PARAMETER),
-    # exercise 2
-    Variant("fit_tensor_accumulator_zero_grad_first", grade_id="fit", code=_FIT_TENSOR_ACCUMULATOR),
-    # exercise 3
+    Variant(
+        "nn_init_and_addmm",
+        grade_id="linear_regression",
+        code=(
+            "\n"
+            "import math\n"
+            "\n"
+            "\n"
+            "class LinearRegression(nn.Module):\n"
+            "    def __init__(self, in_features, out_features):\n"
+            "        super().__init__()\n"
+            "        self.weight = nn.Parameter(torch.empty(out_features, in_features))\n"
+            "        self.bias = nn.Parameter(torch.empty(out_features))\n"
+            "        nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))\n"
+            "        bound = 1 / math.sqrt(in_features)\n"
+            "        nn.init.uniform_(self.bias, -bound, bound)\n"
+            "\n"
+            "    def forward(self, x):\n"
+            "        return torch.addmm(self.bias, x, self.weight.t())\n"
+        ),
+    ),
+    Variant(
+        "register_parameter_and_einsum",
+        grade_id="linear_regression",
+        code=(
+            "\n"
+            "class LinearRegression(nn.Module):\n"
+            "    def __init__(self, in_features, out_features):\n"
+            "        super().__init__()\n"
+            "        k = in_features ** -0.5\n"
+            '        self.register_parameter("weight", nn.Parameter((torch.rand(out_features, in_features) * 2 - 1) * k))\n'
+            '        self.register_parameter("bias", nn.Parameter((torch.rand(out_features) * 2 - 1) * k))\n'
+            "\n"
+            "    def forward(self, x):\n"
+            "        ### END SOLUTION"
+        ),
+    ),
+    # ---------------------------------------------------------------- Exercise 2: fit
+    Variant(
+        "fit_tensor_accumulator_zero_grad_first",
+        grade_id="fit",
+        code=(
+            "\n"
+            "def fit(model, loader, optimizer, epochs, loss_fn=F.mse_loss):\n"
+            "    history = []\n"
+            "    for _ in range(epochs):\n"
+            "        weighted, rows = torch.zeros(()), 0\n"
+            "        for xb, yb in loader:\n"
+            "            optimizer.zero_grad()\n"
+            "            loss = loss_fn(model(xb), yb)\n"
+            "            loss.backward()\n"
+            "            optimizer.step()\n"
+            "            weighted = weighted + loss.detach().cpu().double() * xb.shape[0]\n"
+            "            rows += xb.shape[0]\n"
+            "        history.append(float(weighted / rows))"
+        ),
+    ),
+    # ---------------------------------------------------------------- Exercise 3: hand_sgd
     Variant(
         "momentum_buffer_starts_at_zero",
         grade_id="hand_sgd",
-        old=(
-            "                buf = self.state.get(p)\n                if buf is None:\n"
-            "                    buf = g.clone()\n                    self.state[p] = buf\n"
-            "                else:\n                    buf.mul_(self.momentum).add_(g)\n"
-        ),
-        new=(
+        code=(
+            "class HandSGD:\n"
+            '    """SGD with heavy-ball or Nesterov momentum in torch\'s form (dampening 0, no weight decay)."""\n'
+            "\n"
+            "    def __init__(self, params, lr=1e-3, momentum=0.0, nesterov=False):\n"
+            "        self.params = list(params)\n"
+            "        self.lr = lr\n"
+            "        self.momentum = momentum\n"
+            "        self.nesterov = nesterov\n"
+            "        self.state = {}  # parameter -> its momentum buffer\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        for p in self.params:\n"
+            "            p.grad = None\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            '        """One update of every parameter that has a gradient, in place."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        for p in self.params:\n"
+            "            if p.grad is None:\n"
+            "                continue\n"
+            "            g = p.grad\n"
+            "            if self.momentum != 0:\n"
             "                buf = self.state.setdefault(p, torch.zeros_like(p))\n"
             "                buf.mul_(self.momentum).add_(g)\n"
+            "                g = g + self.momentum * buf if self.nesterov else buf\n"
+            "            p.sub_(self.lr * g)\n"
         ),
     ),
-    Variant("momentum_sutskever_velocity", grade_id="hand_sgd", code=_SGD_SUTSKEVER_VELOCITY),
-    # exercise 4
+    Variant(
+        "momentum_sutskever_velocity",
+        grade_id="hand_sgd",
+        code=(
+            "\n"
+            "class HandSGD:\n"
+            "    def __init__(self, params, lr=1e-3, momentum=0.0, nesterov=False):\n"
+            "        self.params = list(params)\n"
+            "        self.lr = lr\n"
+            "        self.momentum = momentum\n"
+            "        self.nesterov = nesterov\n"
+            "        self.state = {}\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        for p in self.params:\n"
+            "            p.grad = None\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            "        # velocity v = -lr * b (other sign and scale than torch's buffer): same trajectory at constant lr\n"
+            "        for p in self.params:\n"
+            "            if p.grad is None:\n"
+            "                continue\n"
+            "            v = self.state.setdefault(p, torch.zeros_like(p))\n"
+            "            v.mul_(self.momentum).sub_(self.lr * p.grad)\n"
+            "            if self.nesterov:\n"
+            "                p.add_(self.momentum * v - self.lr * p.grad)\n"
+            "            else:\n"
+            "        ### END SOLUTION"
+        ),
+    ),
+    # ---------------------------------------------------------------- Exercise 4: hand_adam
     Variant(
         "adam_lerp_addcmul",
         grade_id="hand_adam",
-        old="m.mul_(beta1).add_((1 - beta1) * g)\n            v.mul_(beta2).add_((1 - beta2) * g * g)",
-        new="m.lerp_(g, 1 - beta1)\n            v.mul_(beta2).addcmul_(g, g, value=1 - beta2)",
+        code=(
+            "class HandAdam:\n"
+            '    """Adam with bias correction, matching torch.optim.Adam (no weight decay)."""\n'
+            "\n"
+            "    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):\n"
+            "        self.params = list(params)\n"
+            "        self.lr = lr\n"
+            "        self.betas = betas\n"
+            "        self.eps = eps\n"
+            "        ### BEGIN SOLUTION\n"
+            "        self.t = 0\n"
+            "        self.state = {p: (torch.zeros_like(p), torch.zeros_like(p)) for p in self.params}\n"
+            "        ### END SOLUTION\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        for p in self.params:\n"
+            "            p.grad = None\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            '        """One Adam update of every parameter that has a gradient, in place."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        beta1, beta2 = self.betas\n"
+            "        self.t += 1\n"
+            "        bc1 = 1 - beta1 ** self.t\n"
+            "        bc2 = 1 - beta2 ** self.t\n"
+            "        for p in self.params:\n"
+            "            if p.grad is None:\n"
+            "                continue\n"
+            "            g = p.grad\n"
+            "            m, v = self.state[p]\n"
+            "            m.lerp_(g, 1 - beta1)\n"
+            "            v.mul_(beta2).addcmul_(g, g, value=1 - beta2)\n"
+            "            m_hat = m / bc1\n"
+            "            v_hat = v / bc2\n"
+            "            p.sub_(self.lr * m_hat / (v_hat.sqrt() + self.eps))\n"
+        ),
     ),
     Variant(
         "adam_torch_style_addcdiv",
         grade_id="hand_adam",
-        old=(
-            "m_hat = m / bc1\n            v_hat = v / bc2\n"
-            "            p.sub_(self.lr * m_hat / (v_hat.sqrt() + self.eps))"
+        code=(
+            "class HandAdam:\n"
+            '    """Adam with bias correction, matching torch.optim.Adam (no weight decay)."""\n'
+            "\n"
+            "    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):\n"
+            "        self.params = list(params)\n"
+            "        self.lr = lr\n"
+            "        self.betas = betas\n"
+            "        self.eps = eps\n"
+            "        ### BEGIN SOLUTION\n"
+            "        self.t = 0\n"
+            "        self.state = {p: (torch.zeros_like(p), torch.zeros_like(p)) for p in self.params}\n"
+            "        ### END SOLUTION\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        for p in self.params:\n"
+            "            p.grad = None\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            '        """One Adam update of every parameter that has a gradient, in place."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        beta1, beta2 = self.betas\n"
+            "        self.t += 1\n"
+            "        bc1 = 1 - beta1 ** self.t\n"
+            "        bc2 = 1 - beta2 ** self.t\n"
+            "        for p in self.params:\n"
+            "            if p.grad is None:\n"
+            "                continue\n"
+            "            g = p.grad\n"
+            "            m, v = self.state[p]\n"
+            "            m.mul_(beta1).add_((1 - beta1) * g)\n"
+            "            v.mul_(beta2).add_((1 - beta2) * g * g)\n"
+            "            denom = (v.sqrt() / bc2 ** 0.5).add_(self.eps)\n"
+            "            p.addcdiv_(m, denom, value=-self.lr / bc1)\n"
         ),
-        new=("denom = (v.sqrt() / bc2 ** 0.5).add_(self.eps)\n            p.addcdiv_(m, denom, value=-self.lr / bc1)"),
     ),
-    Variant("adam_per_parameter_counters", grade_id="hand_adam", code=_ADAM_PER_PARAM_COUNTERS),
-    Variant("adam_foreach", grade_id="hand_adam", code=_ADAM_FOREACH),
-    # exercise 5
+    Variant(
+        "adam_per_parameter_counters",
+        grade_id="hand_adam",
+        code=(
+            "\n"
+            "class HandAdam:\n"
+            "    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):\n"
+            "        self.params = list(params)\n"
+            "        self.lr = lr\n"
+            "        self.betas = betas\n"
+            "        self.eps = eps\n"
+            "        self.state = {}\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        for p in self.params:\n"
+            "            p.grad = None\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            "        beta1, beta2 = self.betas\n"
+            "        for p in self.params:\n"
+            "            if p.grad is None:\n"
+            "                continue\n"
+            '            st = self.state.setdefault(p, {"step": 0, "m": torch.zeros_like(p), "v": torch.zeros_like(p)})\n'
+            '            st["step"] += 1\n'
+            '            t = st["step"]\n'
+            '            st["m"] = beta1 * st["m"] + (1 - beta1) * p.grad\n'
+            '            st["v"] = beta2 * st["v"] + (1 - beta2) * p.grad ** 2\n'
+            '            m_hat = st["m"] / (1 - beta1 ** t)\n'
+            '            v_hat = st["v"] / (1 - beta2 ** t)\n'
+            "        ### END SOLUTION"
+        ),
+    ),
+    Variant(
+        "adam_foreach",
+        grade_id="hand_adam",
+        code=(
+            "\n"
+            "import math\n"
+            "\n"
+            "\n"
+            "class HandAdam:\n"
+            "    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):\n"
+            "        self.params = list(params)\n"
+            "        self.lr = lr\n"
+            "        self.betas = betas\n"
+            "        self.eps = eps\n"
+            "        self.t = 0\n"
+            "        self.exp_avg = [torch.zeros_like(p) for p in self.params]\n"
+            "        self.exp_avg_sq = [torch.zeros_like(p) for p in self.params]\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        for p in self.params:\n"
+            "            p.grad = None\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            "        beta1, beta2 = self.betas\n"
+            "        self.t += 1\n"
+            "        idx = [i for i, p in enumerate(self.params) if p.grad is not None]\n"
+            "        params = [self.params[i] for i in idx]\n"
+            "        grads = [p.grad for p in params]\n"
+            "        ms = [self.exp_avg[i] for i in idx]\n"
+            "        vs = [self.exp_avg_sq[i] for i in idx]\n"
+            "        torch._foreach_lerp_(ms, grads, 1 - beta1)\n"
+            "        torch._foreach_mul_(vs, beta2)\n"
+            "        torch._foreach_addcmul_(vs, grads, grads, value=1 - beta2)\n"
+            "        step_size = self.lr / (1 - beta1 ** self.t)\n"
+            "        denom = torch._foreach_sqrt(vs)\n"
+            "        torch._foreach_div_(denom, math.sqrt(1 - beta2 ** self.t))\n"
+            "        torch._foreach_add_(denom, self.eps)\n"
+            "        torch._foreach_addcdiv_(params, ms, denom, value=-step_size)\n"
+        ),
+    ),
+    # ---------------------------------------------------------------- Exercise 5: weight_decay
     Variant(
         "decay_add_alpha",
         grade_id="weight_decay",
-        old='p.mul_(1 - group["lr"] * self.weight_decay)',
-        new='p.add_(p, alpha=-group["lr"] * self.weight_decay)',
+        code=(
+            "class DecoupledWeightDecay:\n"
+            '    """Wrap a torch optimizer: shrink p <- p * (1 - lr * weight_decay), then the optimizer\'s own step."""\n'
+            "\n"
+            "    def __init__(self, optimizer, weight_decay):\n"
+            "        self.optimizer = optimizer\n"
+            "        self.weight_decay = weight_decay\n"
+            "\n"
+            "    def zero_grad(self):\n"
+            "        self.optimizer.zero_grad()\n"
+            "\n"
+            "    @torch.no_grad()\n"
+            "    def step(self):\n"
+            '        """Decay every parameter that has a gradient, then call self.optimizer.step()."""\n'
+            "        ### BEGIN SOLUTION\n"
+            "        for group in self.optimizer.param_groups:\n"
+            '            for p in group["params"]:\n'
+            "                if p.grad is not None:\n"
+            '                    p.add_(p, alpha=-group["lr"] * self.weight_decay)\n'
+            "        self.optimizer.step()\n"
+        ),
     ),
     Variant(
         "l2_penalty_vector_norm",
         grade_id="weight_decay",
-        old="sum((p * p).sum() for p in params)",
-        new="sum(torch.linalg.vector_norm(p) ** 2 for p in params)",
+        code=(
+            "def l2_penalty(params, weight_decay):\n"
+            '    """(weight_decay / 2) * the sum of the squares of all entries of all params, as a 0-d tensor."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    return weight_decay / 2 * sum(torch.linalg.vector_norm(p) ** 2 for p in params)\n"
+        ),
     ),
-    # exercise 6
-    Variant("standardize_std_mean_masked_fill", grade_id="standardize", code=_STANDARDIZE_STD_MEAN),
+    # ---------------------------------------------------------------- Exercise 6: standardize
+    Variant(
+        "standardize_std_mean_masked_fill",
+        grade_id="standardize",
+        code=(
+            "\n"
+            "def standardize(train_inputs):\n"
+            "    std, mean = torch.std_mean(train_inputs, dim=0, correction=0)\n"
+            "    std = std.masked_fill(std == 0, 1.0)\n"
+            "    ### END SOLUTION"
+        ),
+    ),
     Variant(
         "standardize_var_sqrt_index_assign",
         grade_id="standardize",
-        old=(
-            "    std = train_inputs.std(dim=0, unbiased=False)\n"
-            "    std = torch.where(std == 0, torch.ones_like(std), std)\n"
+        code=(
+            "def standardize(train_inputs):\n"
+            '    """Standardise the columns of train_inputs (N, D); return (standardized, mean (D,), std (D,))."""\n'
+            "    ### BEGIN SOLUTION\n"
+            "    mean = train_inputs.mean(dim=0)\n"
+            "    std = train_inputs.var(dim=0, correction=0).sqrt()\n"
+            "    std[std == 0] = 1.0\n"
+            "    return (train_inputs - mean) / std, mean, std\n"
         ),
-        new=("    std = train_inputs.var(dim=0, correction=0).sqrt()\n    std[std == 0] = 1.0\n"),
     ),
 ]
