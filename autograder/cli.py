@@ -107,6 +107,26 @@ def cmd_prove(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from autograder.attacks import ATTACKS, audit_course, report
+    from autograder.course import find_assignment
+    from autograder.sandbox import plan
+
+    unknown = sorted(set(args.attack) - {a.name for a in ATTACKS})
+    if unknown:
+        print(f"autograder audit: no attack {', '.join(unknown)} (known: {', '.join(a.name for a in ATTACKS)})")
+        return 2
+    try:
+        assignment = find_assignment(args.assignment) if args.assignment else None
+    except KeyError as exc:
+        print(f"autograder audit: {exc.args[0]}", file=sys.stderr)
+        return 2
+    chosen = tuple(a for a in ATTACKS if not args.attack or a.name in args.attack)
+    results = audit_course(assignment, chosen, timeout=args.timeout)
+    print(report(results, plan().describe()))
+    return 0 if all(r.contained for r in results) else 1
+
+
 def cmd_sample_class(args: argparse.Namespace) -> int:
     from autograder.course import course_assignments
     from autograder.samples import build_sample_class
@@ -183,6 +203,14 @@ def build_parser() -> argparse.ArgumentParser:
     prove.add_argument("--seed", type=int, default=grading.DEFAULT_SEED)
     prove.add_argument("--quiet", action="store_true", help="no progress bar")
     prove.set_defaults(func=cmd_prove)
+
+    audit = sub.add_parser(
+        "audit", parents=[common], help="run a cheating student's attacks against the grader: what is contained"
+    )
+    audit.add_argument("attack", nargs="*", help="attack names (default: all)")
+    audit.add_argument("--assignment", help="the assignment to attack (default: the first with hidden checks)")
+    audit.add_argument("--timeout", type=float, default=20.0, help="seconds per exercise (default: 20)")
+    audit.set_defaults(func=cmd_audit)
 
     sample = sub.add_parser("sample-class", parents=[common], help="rebuild the sample class from release/ and source/")
     sample.add_argument("--out", default="sample_class", help="course folder to write submitted/ into")

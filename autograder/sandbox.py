@@ -227,13 +227,19 @@ def enter_namespaces(plan: Plan, spec: Spec) -> None:
         _mount("tmpfs", spec.scratch, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, f"size={spec.scratch_mb}m,mode=1777")
 
 
-def _path_rules(candidates: list[str], deny: list[str]) -> list[str]:
-    """The candidate folders, split around any denied folder inside them (Landlock only allows)."""
+def _path_rules(candidates: list[str], deny: list[str], installation: frozenset[str] = frozenset()) -> list[str]:
+    """The candidate folders, split around any denied folder inside them (Landlock can only allow).
+
+    A candidate inside a denied folder is dropped, unless it is part of the Python installation
+    (`installation`: a virtual environment inside the course folder is not the course).
+    """
     denied = [Path(d).resolve() for d in deny if d]
     allowed: list[str] = []
 
-    def visit(path: Path) -> None:
-        if not path.exists() or any(path == d or path.is_relative_to(d) for d in denied):
+    def visit(path: Path, trusted: bool) -> None:
+        if not path.exists() or path in denied:
+            return
+        if not trusted and any(path.is_relative_to(d) for d in denied):
             return
         inside = [d for d in denied if d.is_relative_to(path)]
         if not inside or not path.is_dir():
@@ -244,18 +250,22 @@ def _path_rules(candidates: list[str], deny: list[str]) -> list[str]:
         except OSError:
             return
         for entry in entries:
-            visit(entry)
+            visit(entry, trusted)
 
     for candidate in dict.fromkeys(candidates):
-        visit(Path(candidate).resolve())
+        visit(Path(candidate).resolve(), candidate in installation)
     return allowed
 
 
 def python_paths() -> list[str]:
-    """Where the interpreter and its packages live."""
+    """Where the interpreter and its installed packages live."""
     names = ("stdlib", "platstdlib", "purelib", "platlib")
-    paths = [sysconfig.get_paths().get(n, "") for n in names] + [p for p in sys.path if os.path.isabs(p or "")]
-    return [p for p in dict.fromkeys(paths) if p and os.path.exists(p)]
+    return [p for p in dict.fromkeys(sysconfig.get_paths().get(n, "") for n in names) if p and os.path.exists(p)]
+
+
+def extra_python_paths() -> list[str]:
+    """Other folders on sys.path (never allowed inside a denied folder: a test run puts tests/ there)."""
+    return [p for p in sys.path if os.path.isabs(p or "") and os.path.exists(p) and p not in python_paths()]
 
 
 def apply_landlock(plan: Plan, spec: Spec) -> None:
@@ -265,7 +275,9 @@ def apply_landlock(plan: Plan, spec: Spec) -> None:
     read = ll.AccessFS.READ_FILE | ll.AccessFS.READ_DIR
     scoped = ll.Scope.SIGNAL | ll.Scope.ABSTRACT_UNIX_SOCKET
     with ll.Ruleset(scoped=scoped) as rules:
-        for path in _path_rules([*python_paths(), *READ_ONLY_SYSTEM], list(spec.deny)):
+        installation = frozenset(python_paths())
+        candidates = [*installation, *extra_python_paths(), *READ_ONLY_SYSTEM]
+        for path in _path_rules(candidates, list(spec.deny), installation):
             rules.allow_path(path, read if os.path.isdir(path) else ll.AccessFS.READ_FILE)
         for device in DEVICES:
             if os.path.exists(device):
@@ -343,18 +355,35 @@ def clear_environment(scratch: str) -> None:
 # ------------------------------------------------------------------------------------------------
 
 
-def _supervise(child: int, alive_fd: int) -> None:
-    """S: wait for G, reaping orphans (S is PID 1 of the namespace); exit when G has exited."""
+def exit_code(status: int) -> int:
+    """A wait status as one exit code: the code (up to 127), or 128 + the signal that killed the process."""
+    if os.WIFSIGNALED(status):
+        return 128 + os.WTERMSIG(status)
+    return min(os.WEXITSTATUS(status), 127)
+
+
+def end_like(code: int) -> None:
+    """End this process the way `exit_code` says its child ended (by the same signal, or with the same code)."""
+    if code > 128:
+        try:
+            signal.signal(code - 128, signal.SIG_DFL)
+            os.kill(os.getpid(), code - 128)
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
+def _supervise(child: int) -> None:
+    """S: wait for G, reaping orphans (S is PID 1 of the namespace); exit as G did, once G has exited."""
     while True:
         try:
-            pid, _ = os.waitpid(-1, 0)
+            pid, status = os.waitpid(-1, 0)
         except ChildProcessError:
-            break
+            os._exit(0)
         except InterruptedError:
             continue
         if pid == child:
-            break
-    os._exit(0)
+            os._exit(exit_code(status))
 
 
 def run_confined(plan: Plan, spec: Spec, work: Callable[[], None], status_fd: int) -> None:
@@ -384,10 +413,10 @@ def run_confined(plan: Plan, spec: Spec, work: Callable[[], None], status_fd: in
     message = _read_line(ready_r)
     _report(status_fd, message or "fail setup: the student's process ended before it was ready")
     try:
-        os.waitpid(supervisor, 0)
+        _, status = os.waitpid(supervisor, 0)
     except ChildProcessError:
-        pass
-    os._exit(0)
+        os._exit(0)
+    end_like(exit_code(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))
 
 
 def _prepare_supervisor(plan: Plan, spec: Spec, ready_w: int, alive_r: int, work: Callable[[], None]) -> None:
@@ -417,7 +446,7 @@ def _prepare_supervisor(plan: Plan, spec: Spec, ready_w: int, alive_r: int, work
         os.close(alive_r)
         _prepare_student(plan, spec, ready_w, work)
     os.close(ready_w)
-    _supervise(child, alive_r)
+    _supervise(child)
 
 
 def _prepare_student(plan: Plan, spec: Spec, ready_w: int, work: Callable[[], None]) -> None:

@@ -53,3 +53,23 @@ def full(result) -> dict[int, float]:
 
 def code_cell_index(nb: nbformat.NotebookNode, grade_id: str) -> int:
     return next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def copy_course(target: Path, root: Path | None = None) -> Path:
+    """A standalone copy of the course (notebooks, release, checks, catalogue, nbgrader config) in `target`."""
+    import shutil
+
+    from autograder.course import KIT_ROOT
+
+    root = root or KIT_ROOT
+    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints")
+    for folder in ("source", "release", "autograder/checks", "tests/mutants"):
+        shutil.copytree(root / folder, target / folder, ignore=ignore)
+    shutil.copy(root / "nbgrader_config.py", target / "nbgrader_config.py")
+    return target
+
+
+@pytest.fixture(scope="session")
+def course_copy(tmp_path_factory) -> Path:
+    """A copy of the course in a temporary folder (attacks run against it, never against the repository)."""
+    return copy_course(tmp_path_factory.mktemp("course"))

@@ -300,22 +300,3 @@ def test_pytest_and_direct_calls_agree(make_submission, core):
         data.pop("execution_time")
     assert direct == under_pytest
     assert direct["score"] < core.max_score
-
-
-def test_feedback_never_quotes_hidden_checks_or_solutions(make_submission, core):
-    """Can a student's exception smuggle the hidden checks' source or a solution into the feedback? (No.)"""
-    body = (
-        "import autograder.checks.test_02_linear_regression as hidden, inspect\n"
-        "raise RuntimeError(inspect.getsource(hidden)[:3000] + open(hidden.__file__.replace("
-        "'autograder/checks/test_02_linear_regression.py', 'source/02_linear_regression/02_linear_regression.ipynb')).read()[-3000:])"
-    )
-    result = grade_submission(make_submission(mse_with_body(core, body)))
-    feedback = result.exercises[1].feedback()
-    assert "removed" in feedback
-    check_lines = {line.strip() for line in core.check_module.read_text().splitlines() if len(line.strip()) >= 12}
-    assert not any(line in feedback for line in check_lines)
-    solution = core.exercise(2).solutions[0].source
-    body_lines = [
-        line.strip() for line in solution.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0].splitlines()
-    ]
-    assert not any(line in feedback for line in body_lines if len(line) >= 12)
