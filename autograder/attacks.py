@@ -1,8 +1,8 @@
 """`autograder audit`: a cheating student's attacks, graded for real, and whether each was contained.
 
-Each attack is code a student could submit. It is put at the top of every exercise's answer cell of a notebook
-of the course, in front of the release's unanswered stubs, so the notebook honestly scores what the untouched
-release scores (normally 0), and every exercise's child runs it. An attack is contained when
+Each attack is code a student could submit. It is added to every exercise's answer cell of a notebook of the
+course, after the release's unanswered stubs, so the notebook honestly scores what the untouched release scores
+(normally 0), and every exercise's child runs it. An attack is contained when
 
 - the attacked notebook scores exactly what the notebook without the attack scores, exercise by exercise;
 - nothing outside the child's scratch folder changed (the course folder, the submissions and output folders,
@@ -522,14 +522,14 @@ class Listeners:
 
 
 def attacked_notebook(assignment, code: str):
-    """The release notebook with `code` at the top of every exercise's first answer cell."""
+    """The release notebook with `code` after the stub in every exercise's first answer cell."""
     from autograder.samples import release_notebook
 
     nb = release_notebook(assignment)
     firsts = {ex.grade_ids[0] for ex in assignment.exercises}
     for cell in nb.cells:
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade_id") in firsts:
-            cell.source = code + "\n" + cell.source
+            cell.source = cell.source + "\n" + code
     return nb
 
 

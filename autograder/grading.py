@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -24,7 +25,7 @@ MEMORY_MB = 2048
 SCRATCH_MB = 64
 DEFAULT_JOBS = max(1, len(os.sched_getaffinity(0)))
 REFERENCE_ATTEMPTS = 3  # the instructor's run is retried when its child dies (it never runs student code)
-_REFERENCE: dict[tuple[str, int, int], ExerciseRun] = {}
+_REFERENCE: dict[str, ExerciseRun] = {}  # by reference_key
 _REFERENCE_LOCK = threading.Lock()
 # identical answers give identical runs (same cells, same seed): keep the latest few thousand
 _RUNS: OrderedDict[tuple, tuple[ExerciseRun, float, bool | None]] = OrderedDict()
@@ -227,19 +228,91 @@ def cached_run(
     return outcome
 
 
+REFERENCE_FORMAT = 1  # bump when what a reference run stores changes
+
+
+def reference_key(assignment: Assignment, exercise: Exercise, seed: int) -> str:
+    """A digest of everything a reference run depends on: the cells the child runs (given, solution and
+    stand-in cells), the check module, the seed, and the versions of torch, Python and the grader."""
+    import hashlib
+    import sys
+
+    import torch
+
+    from autograder import __version__
+
+    parts = [
+        json.dumps(exercise_cells(assignment, exercise, None)),
+        assignment.check_module.read_text() if assignment.has_checks else "",
+        str(seed),
+        torch.__version__,
+        sys.version,
+        __version__,
+        str(REFERENCE_FORMAT),
+    ]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def reference_cache_file(assignment: Assignment, exercise: Exercise, seed: int) -> Path:
+    """Where the reference run of one exercise and seed is kept: in the course folder, which no child can read."""
+    folder = Path(assignment.course_root) / ".autograder-cache" / "reference"
+    return folder / f"{assignment.id}-ex{exercise.number}-seed{seed}.json"
+
+
+def load_reference(path: Path, key: str) -> dict | None:
+    """A cached reference payload whose key matches, else None (a stale or broken cache is never used)."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != key or not isinstance(data.get("payload"), str):
+        return None
+    from autograder.payload import PayloadError, decode
+
+    try:
+        payload = decode(data["payload"].encode())
+    except PayloadError:
+        return None
+    return payload if isinstance(payload, dict) and isinstance(payload.get("probes"), dict) else None
+
+
+def save_reference(path: Path, key: str, payload: dict) -> None:
+    """Keep a reference payload (written atomically; a folder that cannot be written is simply not used)."""
+    from autograder.payload import encode
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_text(json.dumps({"key": key, "payload": encode(payload).decode()}))
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+USE_DISK_CACHE = True  # `--no-cache` turns it off
+
+
 def reference_run(assignment: Assignment, exercise: Exercise, seed: int) -> ExerciseRun:
-    """The instructor's solution, run the same way (cached per assignment, exercise and seed; retried when
-    its child dies, since it runs no student code)."""
-    key = (assignment.id, exercise.number, seed)
+    """The instructor's solution, run the same way: kept in memory and on disk per exercise and seed (keyed on
+    everything it depends on), and retried when its child dies, since it runs no student code."""
+    digest = reference_key(assignment, exercise, seed)
     with _REFERENCE_LOCK:
-        cached = _REFERENCE.get(key)
-    if cached is None:
+        cached = _REFERENCE.get(digest)
+    if cached is not None:
+        return cached
+    path = reference_cache_file(assignment, exercise, seed)
+    payload = load_reference(path, digest) if USE_DISK_CACHE else None
+    if payload is not None:
+        cached = ExerciseRun(probes=payload["probes"])
+    else:
         for _ in range(REFERENCE_ATTEMPTS):
             cached, _, _ = run_exercise(assignment, exercise, None, seed, EXERCISE_TIMEOUT * 2)
             if cached.error is None:
                 break
-        with _REFERENCE_LOCK:
-            _REFERENCE[key] = cached
+        if cached.error is None and USE_DISK_CACHE:
+            save_reference(path, digest, {"cell_error": None, "probes": cached.probes})
+    with _REFERENCE_LOCK:
+        _REFERENCE[digest] = cached
     return cached
 
 
@@ -353,6 +426,9 @@ def grade_submission(
         known = {a.id for a in course_assignments()}
         assignment_id = path.parent.name if path.parent.name in known else ""  # nbgrader's layout names it
         return SubmissionResult(str(path), student, assignment_id, "error", error=str(exc), seed=seed)
+    if not assignment.has_checks:
+        missing = f"not graded: the course has no hidden checks for {assignment.id} yet ({assignment.check_module} is missing)"
+        return SubmissionResult(str(path), student, assignment.id, "error", error=missing, seed=seed)
     exercises, _, check_seconds = grade_notebook(
         nb,
         path,
@@ -379,12 +455,15 @@ def grade_submission(
 
 
 def find_submissions(folder: Path) -> list[tuple[str, Path]]:
-    """(student, notebook) pairs: nbgrader's submitted/<student>/<assignment>/*.ipynb, or a flat folder."""
+    """(student, notebook) pairs: nbgrader's submitted/<student>/<assignment>/*.ipynb, or a flat folder.
+
+    Checkpoints and other hidden folders are left out; so are the nbgrader outputs `autograded/` and `feedback/`.
+    """
     found = []
-    for path in sorted(folder.rglob("*.ipynb")):
-        if ".ipynb_checkpoints" in path.parts:
-            continue
+    for path in sorted(Path(folder).rglob("*.ipynb")):
         rel = path.relative_to(folder)
+        if any(part.startswith(".") or part in ("autograded", "feedback") for part in rel.parts[:-1]):
+            continue
         student = rel.parts[-3] if len(rel.parts) >= 3 else path.stem
         found.append((student, path))
     return found
@@ -400,9 +479,18 @@ def select_shard(items: list, shard: tuple[int, int] | None) -> list:
     return items[index - 1 :: count]
 
 
-def write_batch(results: list[SubmissionResult], out: Path) -> None:
-    """Write each submission's results.json and feedback.txt, the class CSV and run.json (for merging),
-    and the whole run as JUnit XML (junit.xml) and GitHub Classroom's runner JSON (classroom.json)."""
+def write_batch(
+    results: list[SubmissionResult],
+    out: Path,
+    shard: tuple[int, int] | None = None,
+    total: int | None = None,
+    missing_shards: list[int] | None = None,
+) -> list[Path]:
+    """Write each submission's results.json and feedback.txt, nbgrader's autograded notebooks
+    (autograded/<student>/<assignment>/<notebook>.ipynb), the class CSV, run.json (for merging: the shard, the
+    number of notebooks in the whole folder, the results), JUnit XML and GitHub Classroom's runner JSON.
+    Returns the class-wide files written."""
+    from autograder.gradebook import write_autograded
     from autograder.reports import write_classroom, write_junit
     from autograder.results import write_csv, write_json
 
@@ -410,10 +498,15 @@ def write_batch(results: list[SubmissionResult], out: Path) -> None:
         target = out / result.student / (result.assignment or Path(result.path).stem)
         write_json(target / "results.json", result.to_gradescope())
         (target / "feedback.txt").write_text(result.feedback())
+    write_autograded(results, out / "autograded")
     write_csv(out / "grades.csv", results)
-    write_json(out / "run.json", {"submissions": [r.to_dict() for r in results]})
+    run = {"shard": list(shard) if shard else None, "total": total, "submissions": [r.to_dict() for r in results]}
+    if missing_shards:
+        run["missing_shards"] = missing_shards
+    write_json(out / "run.json", run)
     write_junit(out / "junit.xml", results)
     write_classroom(out / "classroom.json", results)
+    return [out / name for name in ("grades.csv", "run.json", "junit.xml", "classroom.json", "autograded")]
 
 
 def grade_directory(
@@ -434,7 +527,8 @@ def grade_directory(
 
     folder, out = Path(folder), Path(out)
     deny_reading(folder, out)
-    work = select_shard(find_submissions(folder), shard)
+    everything = find_submissions(folder)
+    work = select_shard(everything, shard)
 
     def grade(item: tuple[str, Path]) -> SubmissionResult:
         student, path = item
@@ -447,27 +541,62 @@ def grade_directory(
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         results = list(tqdm(pool.map(grade, work), total=len(work), desc="grading", unit="nb", disable=not progress))
-    write_batch(results, out)
+    write_batch(results, out, shard=shard, total=len(everything))
     return results
 
 
 def merge_runs(folders: list[Path | str], out: Path | str) -> list[SubmissionResult]:
-    """Merge the run.json of several shard outputs into one batch output."""
+    """Merge the run.json of several shard outputs into one batch output.
+
+    Raises ValueError for a folder without run.json, a shard given twice, a submission in two shards, or
+    shards of different runs. Missing shards are merged around and listed in run.json (`missing_shards`).
+    """
     import json
 
     from autograder.results import SubmissionResult
 
-    results = []
+    results, seen, shards, counts, totals = [], {}, {}, set(), set()
     for folder in folders:
-        data = json.loads((Path(folder) / "run.json").read_text())
-        results += [SubmissionResult.from_dict(item) for item in data["submissions"]]
+        path = Path(folder) / "run.json"
+        if not path.is_file():
+            raise ValueError(f"{folder}: no run.json (not the output folder of `autograder grade DIR`)")
+        try:
+            data = json.loads(path.read_text())
+            items = [SubmissionResult.from_dict(item) for item in data["submissions"]]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}: not a run.json of `autograder grade DIR` ({type(exc).__name__})") from None
+        shard, total = data.get("shard"), data.get("total")
+        if shard:
+            index, count = shard
+            if index in shards:
+                raise ValueError(f"shard {index}/{count} given twice: {shards[index]} and {folder}")
+            shards[index] = folder
+            counts.add(count)
+        totals.add(total)
+        for result in items:
+            key = (result.student, result.path)
+            if key in seen:
+                raise ValueError(f"{result.student}: {result.path} is in both {seen[key]} and {folder}")
+            seen[key] = folder
+        results += items
+    if len(counts) > 1 or len(totals) > 1:
+        raise ValueError("these shards come from different runs (their shard counts or folder sizes differ)")
+    count = counts.pop() if counts else None
+    missing = sorted(set(range(1, count + 1)) - set(shards)) if count else []
     results.sort(key=lambda r: (r.student, r.assignment, r.path))
-    write_batch(results, Path(out))
+    write_batch(results, Path(out), total=totals.pop() if totals else None, missing_shards=missing)
     return results
 
 
-def clear_cache() -> None:
-    """Forget cached student and reference runs (after the checks or source/ changed)."""
+def clear_cache(disk: bool = True) -> None:
+    """Forget cached student and reference runs, in memory and (with `disk`) in the course's cache folder.
+
+    Never needed for correctness (a cache whose key does not match is not used); for instructors who want the
+    reference runs computed afresh."""
+    import shutil
+
     with _REFERENCE_LOCK:
         _RUNS.clear()
         _REFERENCE.clear()
+    if disk:
+        shutil.rmtree(current_course().cache_dir, ignore_errors=True)
