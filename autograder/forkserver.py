@@ -1,7 +1,9 @@
-"""The fork server children are forked from: torch, matplotlib and the course's probe modules imported once.
+"""The fork server children are forked from: torch and the course's probe modules imported once.
 
 Light on purpose (no torch here), so the command line can start the server first and import torch
-itself while the server does the same on the other core.
+itself while the server does the same on the other core. What the server imports beyond torch is chosen by
+need (`autograder.warmup`): torch.optim's first use imports torch._dynamo (a second), which is done in the
+server only when the course's code uses an optimizer; matplotlib.pyplot is imported lazily (on first use).
 """
 
 from __future__ import annotations
@@ -18,10 +20,9 @@ PRELOAD = [
     "autograder.probes",
     "autograder.course",
     "IPython.core.inputtransformer2",
-    "IPython.core.interactiveshell",
-    "matplotlib.pyplot",
     "autograder.warmup",
 ]
+OPTIMIZERS_ENV = "AUTOGRADER_PRELOAD_OPTIMIZERS"  # "0": the graded code never builds a torch.optim optimizer
 _CONTEXT: multiprocessing.context.BaseContext | None = None
 _PREPARATION_DATA = multiprocessing.spawn.get_preparation_data
 
@@ -56,7 +57,14 @@ def fork_context() -> multiprocessing.context.BaseContext:
     return _CONTEXT
 
 
-def start() -> None:
-    """Start the fork server now, so its imports overlap with the caller's."""
+def start(optimizers: bool = True) -> None:
+    """Start the fork server now, so its imports overlap with the caller's (without torch.optim's warm-up when
+    `optimizers` is False)."""
+    os.environ[OPTIMIZERS_ENV] = "1" if optimizers else "0"
     fork_context()
     multiprocessing.forkserver.ensure_running()
+
+
+def uses_optimizers(text: str) -> bool:
+    """Whether code (cells, a check module) may build a torch.optim optimizer."""
+    return "optim" in text

@@ -127,7 +127,7 @@ def read_outcome(outcome: Outcome, job: Job, memory_mb: int) -> tuple[ExerciseRu
             name.strip("<>").capitalize() if by_student else f"The notebook's {name.strip('<>')} (run after your code)"
         )
         info = failed.get("error") if isinstance(failed.get("error"), dict) else {}
-        text = describe_error(info, memory_mb, lines)
+        text = describe_error(info, memory_mb, lines).replace(f" of {name.strip('<>')}", "")
         return ExerciseRun(error=f"{where} {text}", cell_lines=lines, memory_mb=memory_mb), None
     probes = payload.get("probes")
     if not isinstance(probes, dict):
@@ -289,7 +289,11 @@ def save_reference(path: Path, key: str, payload: dict) -> None:
         pass
 
 
-USE_DISK_CACHE = True  # `--no-cache` turns it off
+NO_CACHE_ENV = "AUTOGRADER_NO_CACHE"  # "1": never read or write the reference cache on disk (`--no-cache`)
+
+
+def use_disk_cache() -> bool:
+    return os.environ.get(NO_CACHE_ENV, "") != "1"
 
 
 def reference_run(assignment: Assignment, exercise: Exercise, seed: int) -> ExerciseRun:
@@ -301,7 +305,7 @@ def reference_run(assignment: Assignment, exercise: Exercise, seed: int) -> Exer
     if cached is not None:
         return cached
     path = reference_cache_file(assignment, exercise, seed)
-    payload = load_reference(path, digest) if USE_DISK_CACHE else None
+    payload = load_reference(path, digest) if use_disk_cache() else None
     if payload is not None:
         cached = ExerciseRun(probes=payload["probes"])
     else:
@@ -309,7 +313,7 @@ def reference_run(assignment: Assignment, exercise: Exercise, seed: int) -> Exer
             cached, _, _ = run_exercise(assignment, exercise, None, seed, EXERCISE_TIMEOUT * 2)
             if cached.error is None:
                 break
-        if cached.error is None and USE_DISK_CACHE:
+        if cached.error is None and use_disk_cache():
             save_reference(path, digest, {"cell_error": None, "probes": cached.probes})
     with _REFERENCE_LOCK:
         _REFERENCE[digest] = cached
