@@ -15,6 +15,25 @@ def course_argument(argv: list[str]) -> str | None:
     return None
 
 
+def optimizers_needed(argv: list[str]) -> bool:
+    """False only for `grade NOTEBOOK` when that assignment's cells and checks never build a torch.optim
+    optimizer (the fork server then skips torch.optim's one-second warm-up)."""
+    notebooks = [a for a in argv[1:] if a.endswith(".ipynb")]
+    if argv[:1] != ["grade"] or len(notebooks) != 1:
+        return True
+    try:
+        from pathlib import Path
+
+        from autograder.forkserver import uses_optimizers
+        from autograder.submission import identify_assignment, read_notebook
+
+        assignment = identify_assignment(read_notebook(Path(notebooks[0])), Path(notebooks[0]))
+        text = "\n".join(c.source for c in assignment.cells if not (c.demo or c.check))
+        return uses_optimizers(text + (assignment.check_module.read_text() if assignment.has_checks else ""))
+    except Exception:  # noqa: BLE001 (anything unusual: warm everything up, as for a class)
+        return True
+
+
 def run() -> int:
     """Start the fork server first when the command grades, so its imports overlap with ours."""
     if GRADING_COMMANDS & set(sys.argv[1:2]):
@@ -27,7 +46,7 @@ def run() -> int:
             return 2
         from autograder import forkserver
 
-        forkserver.start()
+        forkserver.start(optimizers=optimizers_needed(sys.argv[1:]))
     from autograder.cli import main
 
     return main()

@@ -15,6 +15,7 @@ import ast
 import hashlib
 import importlib.util
 import sys
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -93,21 +94,27 @@ def _register_package() -> None:
         sys.modules[PACKAGE] = package
 
 
+_LOADING = threading.Lock()
+_LOADED: dict[str, ModuleType] = {}
+
+
 def load_full(path: Path) -> ModuleType:
-    """Import the whole check module (tests, probes, stand-ins) in the grader process."""
+    """Import the whole check module (tests, probes, stand-ins) in the grader process, once, thread-safely."""
     module = check_module_of(path)
-    if module.name in sys.modules and getattr(sys.modules[module.name], "__file__", None):
-        return sys.modules[module.name]
-    _register_package()
-    spec = importlib.util.spec_from_file_location(module.name, module.path)
-    loaded = importlib.util.module_from_spec(spec)
-    sys.modules[module.name] = loaded
-    try:
-        spec.loader.exec_module(loaded)
-    except BaseException:
-        del sys.modules[module.name]
-        raise
-    return loaded
+    with _LOADING:
+        if module.name in _LOADED:
+            return _LOADED[module.name]
+        _register_package()
+        spec = importlib.util.spec_from_file_location(module.name, module.path)
+        loaded = importlib.util.module_from_spec(spec)
+        sys.modules[module.name] = loaded
+        try:
+            spec.loader.exec_module(loaded)
+        except BaseException:
+            del sys.modules[module.name]
+            raise
+        _LOADED[module.name] = loaded
+        return loaded
 
 
 def load_probes(name: str, source: str) -> ModuleType:

@@ -65,6 +65,16 @@ def start(optimizers: bool = True) -> None:
     multiprocessing.forkserver.ensure_running()
 
 
-def uses_optimizers(text: str) -> bool:
-    """Whether code (cells, a check module) may build a torch.optim optimizer."""
-    return "optim" in text
+def uses_optimizers(code: str) -> bool:
+    """Whether Python code (cells, a check module) may build a torch.optim optimizer: it names `torch.optim` or
+    imports `optim` from torch, outside comments and strings."""
+    import io
+    import re
+    import tokenize
+
+    try:
+        tokens = tokenize.generate_tokens(io.StringIO(code).readline)
+        names = " ".join(t.string for t in tokens if t.type not in (tokenize.COMMENT, tokenize.STRING))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return True
+    return bool(re.search(r"torch \. optim\b|from torch import[^\n]*\boptim\b|\boptim \.", names))

@@ -35,6 +35,8 @@ from autograder.course import Assignment, course_assignments
 from autograder.results import SubmissionResult
 
 DEFAULT_DB_URL = "sqlite:///gradebook.db"
+NBGRADER_SCHEMA = 3
+CELL_TYPES = ("code", "markdown", "raw")
 DEFAULT_COURSE_ID = "default_course"
 RETRIES = 12
 UNGRADABLE = "Could not be graded: "
@@ -63,6 +65,60 @@ RACE_MESSAGES = (
     "could not serialize",
     "already exists",
 )
+
+
+class GradebookError(Exception):
+    """The gradebook cannot be opened or written; the message is one line and hides the password."""
+
+
+def shown_url(db_url: str) -> str:
+    """The URL with its password replaced by ***."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(db_url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return db_url
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def check_database(db_url: str) -> None:
+    """Raise GradebookError unless `db_url` names a database this process can connect to (and, for sqlite,
+    a folder it can create the file in): a wrong URL, driver, host or password is found before grading."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+    try:
+        url = make_url(db_url)
+    except ArgumentError:
+        raise GradebookError(f"{db_url!r} is not a database URL (e.g. sqlite:///gradebook.db)") from None
+    shown = url.render_as_string(hide_password=True)
+    if url.drivername.startswith("postgresql") and url.drivername in ("postgresql", "postgresql+psycopg"):
+        if importlib.util.find_spec("psycopg") is None:
+            raise GradebookError(
+                f"{shown}: the psycopg (version 3) driver is not installed; write postgresql+psycopg2://"
+            )
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        folder = Path(url.database).resolve().parent
+        if not folder.is_dir():
+            raise GradebookError(f"{shown}: the folder {folder} does not exist")
+    try:
+        engine = create_engine(url)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise GradebookError(f"{shown}: {first_line(exc)}") from None
+    try:
+        with engine.connect():
+            pass
+    except SQLAlchemyError as exc:
+        raise GradebookError(f"cannot open the gradebook {shown}: {first_line(exc)}") from None
+    finally:
+        engine.dispose()
 
 
 def _database_errors() -> tuple[type[Exception], ...]:
@@ -320,6 +376,107 @@ def record_results(
     finally:
         gb.close()
     return recorded
+
+
+def read_run(folder: Path | str) -> list[SubmissionResult]:
+    """The results in the run.json of a `grade DIR` (or `merge`) output folder; ValueError when there is none."""
+    import json
+
+    path = Path(folder) / "run.json"
+    if not path.is_file():
+        raise ValueError(f"{folder}: no run.json (give the output folder of `autograder grade DIR` or `merge`)")
+    try:
+        return [SubmissionResult.from_dict(item) for item in json.loads(path.read_text())["submissions"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"{path}: not a run.json of `autograder grade DIR` ({type(exc).__name__})") from None
+
+
+# nbgrader's autograded notebooks, so that the formgrader opens every submission
+
+
+def nbgrader_metadata(cell) -> dict:
+    """The nbgrader metadata of a grade (check) or solution cell of `source/`."""
+    meta = {"grade": cell.check, "grade_id": cell.grade_id, "locked": cell.check, "schema_version": NBGRADER_SCHEMA}
+    meta |= {"solution": cell.solution, "task": False}
+    return meta | ({"points": cell.points} if cell.check else {})
+
+
+def grade_output(text: str) -> dict:
+    import nbformat
+
+    return nbformat.v4.new_output("stream", name="stdout", text=text if text.endswith("\n") else text + "\n")
+
+
+def autograded_notebook(result: SubmissionResult, assignment: Assignment):
+    """The submission as nbgrader's autograde leaves it: every grade and solution cell of `source/` once, with
+    its nbgrader metadata, and each check cell with the instructor's source and the grader's verdict as its
+    output. An unreadable submission becomes a notebook that says why, with the same cells to grade by hand."""
+    import nbformat
+
+    from autograder.submission import SubmissionError, read_notebook
+
+    graded = [c for c in assignment.cells if c.check or c.solution]
+    by_id = {c.grade_id: c for c in graded}
+    scored = {ex.number: ex for ex in result.exercises}
+    checks = {ex.check.grade_id: ex for ex in assignment.exercises}
+
+    def verdict(grade_id: str) -> str:
+        ex = scored.get(checks[grade_id].number) if result.status == "graded" else None
+        if ex is None:
+            return UNGRADABLE + (result.error or "no result for this exercise")
+        return f"Autograder: {ex.score:g}/{ex.max_score:g} points\n{ex.feedback()}"
+
+    try:
+        nb = nbformat.from_dict(read_notebook(Path(result.path)))
+        nb.cells = [c for c in nb.get("cells", []) if isinstance(c, dict) and c.get("cell_type") in CELL_TYPES]
+        for cell in nb.cells:
+            if not isinstance(cell.get("metadata"), dict):
+                cell["metadata"] = nbformat.NotebookNode()
+    except SubmissionError as exc:
+        nb = nbformat.v4.new_notebook()
+        note = f"**Could not be graded:** {exc}\n\nThe submitted file is `{result.path}`; grade it by hand here."
+        nb.cells.append(nbformat.v4.new_markdown_cell(note))
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    seen, cells = set(), []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader")
+        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+        cell.metadata.pop("nbgrader", None)
+        if cell.get("cell_type") == "code" and grade_id in by_id and grade_id not in seen:
+            seen.add(grade_id)
+            source_cell = by_id[grade_id]
+            cell.metadata["nbgrader"] = nbgrader_metadata(source_cell)
+            if source_cell.check:
+                cell.source, cell.outputs, cell.execution_count = source_cell.source, [], None
+                cell.outputs.append(grade_output(verdict(grade_id)))
+        cells.append(cell)
+    for source_cell in graded:  # deleted or unreadable cells come back, so every grade has a place
+        if source_cell.grade_id in seen:
+            continue
+        text = source_cell.source if source_cell.check else "# (no answer for this cell in the submission)"
+        cell = nbformat.v4.new_code_cell(text, metadata={"nbgrader": nbgrader_metadata(source_cell)})
+        if source_cell.check:
+            cell.outputs.append(grade_output(verdict(source_cell.grade_id)))
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+def write_autograded(results: Iterable[SubmissionResult], folder: Path) -> list[Path]:
+    """Write `folder/<student>/<assignment>/<notebook>.ipynb` for every result of a known assignment."""
+    import nbformat
+
+    known = {a.id: a for a in course_assignments()}
+    written = []
+    for result in results:
+        assignment = _assignment_of(result, known)
+        if assignment is None:
+            continue
+        path = folder / result.student / assignment.id / f"{notebook_name(assignment)}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(autograded_notebook(result, assignment), path)
+        written.append(path)
+    return written
 
 
 def _status_csv_export_plugin():

@@ -7,13 +7,12 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from functools import cache
 from pathlib import Path
 
 from autograder import sandbox
 from autograder.check_modules import check_module_of, load_full
 from autograder.child import Job, Outcome, run_job
-from autograder.course import KIT_ROOT, Assignment, Exercise, course_assignments, current_course, solution_only_lines
+from autograder.course import KIT_ROOT, Assignment, Exercise, course_assignments, current_course
 from autograder.plugin import ExerciseRun, GraderFault, GradingPlugin, call_checks, exercise_of_test, run_checks
 from autograder.results import ExerciseResult, SubmissionResult
 from autograder.submission import SubmissionError, answer_cells, identify_assignment, read_notebook
@@ -320,18 +319,6 @@ def reference_run(assignment: Assignment, exercise: Exercise, seed: int) -> Exer
     return cached
 
 
-SECRET_MIN_LENGTH = 12  # shorter lines ("return loss") are too common to count as quoting
-
-
-@cache
-def secret_lines(assignment: Assignment) -> frozenset[str]:
-    """Lines a student must never see: the hidden checks' source and the lines only solutions contain."""
-    lines = solution_only_lines([(cell.source, cell.solution) for cell in assignment.cells])
-    if assignment.check_module.exists():
-        lines |= {line.strip() for line in assignment.check_module.read_text().splitlines()}
-    return frozenset(line for line in lines if len(line) >= SECRET_MIN_LENGTH)
-
-
 def score_exercises(
     assignment: Assignment,
     student: dict[int, ExerciseRun],
@@ -343,7 +330,7 @@ def score_exercises(
     exercise's points times the weighted share of its checks that pass."""
     reference = {ex.number: reference_run(assignment, ex, seed) for ex in assignment.exercises}
     module = load_full(assignment.check_module)
-    plugin = GradingPlugin(module.__name__, student, reference, secrets=secret_lines(assignment))
+    plugin = GradingPlugin(module.__name__, student, reference)
     if under_pytest:
         outcomes = run_checks(assignment.check_module, plugin)
     else:

@@ -24,16 +24,6 @@ class GraderFault(Exception):
     """The grader itself failed (the instructor's reference raised): not the student's fault."""
 
 
-def scrub(message: str, secrets: frozenset[str]) -> str:
-    """Drop the lines of a student's error that quote hidden material (an exception can say anything)."""
-    kept = []
-    for line in message.splitlines():
-        if any(secret in line for secret in secrets):
-            line = "[a line quoting the grader's hidden checks or solutions was removed]"
-        kept.append(line)
-    return "\n".join(kept)
-
-
 class ExerciseRun:
     """The probe results of one exercise, or why the exercise could not run.
 
@@ -121,9 +111,8 @@ class GradingPlugin:
         module: str,
         student: dict[int, ExerciseRun],
         reference: dict[int, ExerciseRun],
-        secrets: frozenset[str] = frozenset(),
     ):
-        self.module, self.student, self.reference, self.secrets = module, student, reference, secrets
+        self.module, self.student, self.reference = module, student, reference
         self.outcomes: dict[str, CheckResult] = {}
         self.faults: list[str] = []
 
@@ -137,7 +126,7 @@ class GradingPlugin:
             raise GraderFault(f"the instructor's solution failed probe {name}: {detail}")
         run = self.student.get(exercise)
         if run is None or run.error:
-            pytest.fail(scrub(run.error, self.secrets) if run else "not run", pytrace=False)
+            pytest.fail(run.error if run else "not run", pytrace=False)
         result = run.probes.get(name)
         if not isinstance(result, dict) or not isinstance(result.get("ok"), bool):
             pytest.fail("the check could not run: your code's process did not report this check", pytrace=False)
@@ -168,7 +157,7 @@ class GradingPlugin:
             self.faults.append(f"{name}: {exc}")
             return CheckResult(name, False, "grader error", weight=weight)
         if isinstance(exc, (AssertionError, pytest.fail.Exception)):
-            return CheckResult(name, False, scrub(str(exc).strip(), self.secrets)[:2000] or f"{name} failed", weight)
+            return CheckResult(name, False, str(exc).strip()[:2000] or f"{name} failed", weight)
         return CheckResult(
             name,
             False,

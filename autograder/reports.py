@@ -4,9 +4,15 @@ GitHub Classroom: a grader step (`classroom-resources/autograding-command-grader
 `…-python-grader`) sets its output `result` to base64 of a JSON object, version 3:
 `{version, status: pass|fail|error, max_score, tests: [{name, status, message, test_code, task_id,
 filename, line_no, duration, score}]}` (plus `message` when the run errored). The reporter
-(`classroom-resources/autograding-grading-reporter`) decodes env `<RUNNER>_RESULTS`, prints a ✅/❌ line per
-test with `message`, posts "Points Σ tests[].score / max_score" to Classroom only when `max_score` is
-non-zero, and fails the workflow when `status` is "fail" ("Some tests failed.") or "error".
+(`classroom-resources/autograding-grading-reporter@v1`) decodes env `<RUNNER>_RESULTS` for each runner,
+prints a ✅/❌ line per test and, per runner, "Total points for R: (passed tests / tests) × max_score", posts
+"Points Σ tests[].score / Σ max_score" to Classroom (runners with a max_score of 0 left out), and fails the
+workflow when a `status` is "fail" ("Some tests failed.") or "error".
+
+So the console and the posted points agree only when a runner's share of passed tests is its share of points.
+`classroom_result` is one runner for a whole run (a file for CI); `classroom_runners` gives the reporter one
+runner per exercise, a test per hidden check, which agree (the checks of an exercise weigh the same), and
+`github_output` writes them for a workflow step.
 
 A submission that could not be graded is an error everywhere: status "error", no points and no maximum
 (so Classroom is not sent a 0), and a JUnit `<error>` instead of a `<failure>`.
@@ -23,7 +29,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from autograder.results import ExerciseResult, SubmissionResult
+from autograder.results import CheckResult, ExerciseResult, SubmissionResult
 
 CLASSROOM_VERSION = 3
 # Characters XML 1.0 allows; student output (ANSI colours, NUL bytes) may carry others.
@@ -110,6 +116,63 @@ def classroom_output(results: SubmissionResult | Iterable[SubmissionResult]) -> 
     return base64.b64encode(classroom_json(results).encode("utf-8")).decode("ascii")
 
 
+def classroom_runners(results: SubmissionResult | Iterable[SubmissionResult]) -> dict[str, dict]:
+    """One grader-runner JSON per exercise (runner ids ex1, ex2, ...; s1ex1, ... for several submissions).
+
+    Each runner's tests are the exercise's hidden checks, so the reporter's console share of passed tests
+    times max_score is the exercise's score; the score itself sits on the first test, so the sum the
+    reporter posts is the grader's. A submission that could not be graded is one runner `error` (s1error).
+    """
+    results = _as_list(results)
+    many = len(results) > 1
+    runners = {}
+    for index, r in enumerate(results, start=1):
+        base = f"s{index}" if many else ""  # letters and digits only: the reporter's pattern for `runners`
+        if r.status == "error":
+            runners[f"{base}error"] = classroom_result(r)
+            continue
+        label = f"{_label(r)}: " if many else ""
+        for ex in r.exercises:
+            checks = ex.checks or [CheckResult(ex.title, ex.status == "passed", ex.feedback())]
+            tests = [
+                {
+                    "name": f"{label}{ex.title}: {c.name}",
+                    "status": "pass" if c.passed else "fail",
+                    "message": c.message or ("" if c.passed else ex.feedback()),
+                    "test_code": c.name,
+                    "task_id": ex.number,
+                    "filename": r.path,
+                    "line_no": 0,
+                    "duration": round(ex.seconds, 3) if i == 0 else 0,
+                    "score": ex.score if i == 0 else 0,
+                }
+                for i, c in enumerate(checks)
+            ]
+            status = "pass" if ex.status == "passed" else "fail"
+            runners[f"{base}ex{ex.number}"] = {
+                "version": CLASSROOM_VERSION,
+                "status": status,
+                "max_score": ex.max_score,
+                "tests": tests,
+            }
+    return runners
+
+
+def github_output(
+    results: SubmissionResult | Iterable[SubmissionResult], output: Path | str, env: Path | str
+) -> list[str]:
+    """Append `runners=<ids>` to the step-output file and `<ID>_RESULTS=<base64>` per runner to the env file
+    (GitHub Actions' $GITHUB_OUTPUT and $GITHUB_ENV), for the grading reporter of a later step."""
+    runners = classroom_runners(results)
+    with open(env, "a", encoding="utf-8") as handle:
+        for runner, data in runners.items():
+            text = json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+            handle.write(f"{runner.upper()}_RESULTS={base64.b64encode(text.encode()).decode('ascii')}\n")
+    with open(output, "a", encoding="utf-8") as handle:
+        handle.write(f"runners={','.join(runners)}\n")
+    return list(runners)
+
+
 def write_classroom(path: Path | str, results: SubmissionResult | Iterable[SubmissionResult]) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -187,9 +250,9 @@ def junit_xml(results: SubmissionResult | Iterable[SubmissionResult], name: str 
     """JUnit XML: <testsuites> with one <testsuite> per submission and one <testcase> per exercise.
 
     A partly or wrongly solved exercise is a <failure> (its message starts with the points); a submission
-    that could not be graded is a testsuite with one <testcase> holding an <error>. Follows the Ant/Jenkins
-    schema that CI reporters read: properties, testcases, system-out and system-err in that order;
-    failure and error with message and type; timestamp without a time zone.
+    that could not be graded is a testsuite with one <testcase> holding an <error>. Valid against the Jenkins
+    xunit plugin's JUnit schema (tests/schemas/junit-10.xsd): properties, testcases, system-out and
+    system-err in that order; failure and error with message and type; timestamp without a time zone.
     """
     results = _as_list(results)
     timestamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
@@ -201,7 +264,8 @@ def junit_xml(results: SubmissionResult | Iterable[SubmissionResult], name: str 
         root.append(suite)
         for key in totals:
             totals[key] += counts[key]
-    root.attrib.update({key: str(value) for key, value in totals.items()})
+    # The Jenkins (xunit) schema allows name, tests, failures, errors and time on <testsuites>; not skipped.
+    root.attrib.update({key: str(totals[key]) for key in ("tests", "failures", "errors")})
     root.set("time", _seconds(sum(r.execution_time for r in results)))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

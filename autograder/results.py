@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,15 @@ class ExerciseResult:
         failed = [c.message or f"{c.name} failed" for c in self.checks if not c.passed]
         return "\n".join(dict.fromkeys(failed)) if failed else "All checks passed."  # each message once
 
+    def feedback_markdown(self) -> str:
+        """The feedback as Markdown: a list of what failed, student text escaped so it shows as written."""
+        if self.message:
+            return markdown_text(self.message)
+        failed = dict.fromkeys(c.message or f"{c.name} failed" for c in self.checks if not c.passed)
+        if not failed:
+            return "All checks passed."
+        return "\n".join("- " + markdown_text(m).replace("\n", "\n  ") for m in failed)
+
 
 @dataclass
 class SubmissionResult:
@@ -65,7 +75,7 @@ class SubmissionResult:
         return sum(ex.max_score for ex in self.exercises)
 
     def to_gradescope(self) -> dict:
-        """Gradescope's results.json schema, plus the seed."""
+        """results.json as Gradescope's autograder spec defines it; this kit's own fields go in `extra_data`."""
         tests = [
             {
                 "name": ex.title,
@@ -73,24 +83,31 @@ class SubmissionResult:
                 "score": ex.score,
                 "max_score": ex.max_score,
                 "status": ex.status,
-                "output": ex.feedback(),
-                "output_format": "text",
+                "output": ex.feedback_markdown(),
+                "output_format": "md",
                 "visibility": "visible",
             }
             for ex in self.exercises
         ]
-        output = self.error if self.status == "error" else f"{self.assignment}: {self.score:g}/{self.max_score:g}"
+        if self.status == "error":
+            output = f"**Could not be graded:** {markdown_text(self.error)}"
+        else:
+            output = f"**{markdown_text(self.assignment)}:** {self.score:g}/{self.max_score:g} points"
         return {
             "score": self.score,
-            "max_score": self.max_score,
             "execution_time": round(self.execution_time, 3),
             "output": output,
+            "output_format": "md",
             "visibility": "visible",
             "stdout_visibility": "hidden",
             "tests": tests,
-            "seed": self.seed,
-            "status": self.status,
-            "sandbox": self.sandbox,
+            "extra_data": {
+                "assignment": self.assignment,
+                "max_score": self.max_score,
+                "seed": self.seed,
+                "status": self.status,
+                "sandbox": self.sandbox,
+            },
         }
 
     def to_dict(self) -> dict:
@@ -138,6 +155,14 @@ class SubmissionResult:
         rows.append(("total", f"{self.score:g}/{self.max_score:g}", "", ""))
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         return "\n".join("  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3] for r in rows).rstrip()
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>#|~])")  # what could start markup, a link or HTML
+
+
+def markdown_text(text: str) -> str:
+    """`text` escaped for Markdown, so that it shows as written (no markup, no HTML, no links)."""
+    return "  \n".join(MARKDOWN_SPECIAL.sub(r"\\\1", line) for line in str(text).splitlines())
 
 
 def write_json(path: Path, data: dict) -> None:

@@ -56,14 +56,15 @@ def code_cell_index(nb: nbformat.NotebookNode, grade_id: str) -> int:
 
 
 def copy_course(target: Path, root: Path | None = None) -> Path:
-    """A standalone copy of the course (notebooks, release, checks, catalogue, nbgrader config) in `target`."""
+    """A standalone copy of the course (notebooks, release, the autograder package with its checks, the catalogue,
+    nbgrader config) in `target`, as an instructor who copies the kit has."""
     import shutil
 
     from autograder.course import KIT_ROOT
 
     root = root or KIT_ROOT
     ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints")
-    for folder in ("source", "release", "autograder/checks", "tests/mutants"):
+    for folder in ("source", "release", "autograder", "tests/mutants"):
         shutil.copytree(root / folder, target / folder, ignore=ignore)
     shutil.copy(root / "nbgrader_config.py", target / "nbgrader_config.py")
     return target

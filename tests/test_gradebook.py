@@ -22,8 +22,10 @@ import pytest
 from autograder import gradebook
 from autograder.cli import main
 from autograder.course import find_assignment
-from autograder.gradebook import DEFAULT_DB_URL, record_results
+from autograder.gradebook import DEFAULT_DB_URL, GradebookError, check_database, record_results
+from autograder.grading import write_batch
 from autograder.results import CheckResult, ExerciseResult, SubmissionResult
+from autograder.samples import solved_notebook, write_notebook
 
 PG_URL = os.environ.get("AUTOGRADER_TEST_PG_URL", "")
 CORE, FIRST = "02_linear_regression", "01_tensors_autograd"
@@ -343,14 +345,166 @@ def test_status_exporter_tells_ungradable_from_zero(sqlite_url, tmp_path):
 
 
 def test_cli_gradebook_option(tmp_path, monkeypatch, capsys):
-    """Does `autograder grade DIR --gradebook` record into ./gradebook.db (the function's default URL)?"""
+    """Does `autograder grade DIR --gradebook` record into ./gradebook.db (the function's default URL), and exit 1
+    because the one submission could not be graded?"""
     notebook = tmp_path / "submitted" / "dan" / FIRST / f"{FIRST}.ipynb"
     notebook.parent.mkdir(parents=True)
     notebook.write_text('{"cells": [')
     monkeypatch.chdir(tmp_path)
     assert DEFAULT_DB_URL == "sqlite:///gradebook.db"
-    assert main(["grade", "submitted", "--out", "graded", "--quiet", "--gradebook"]) == 0
+    assert main(["grade", "submitted", "--out", "graded", "--quiet", "--gradebook"]) == 1
     assert "0 graded and 1 ungradable submissions recorded" in capsys.readouterr().out
     with open_book(DEFAULT_DB_URL) as gb:
         assert gb.find_submission(FIRST, "dan").needs_manual_grade
     assert (tmp_path / "graded" / "junit.xml").exists() and (tmp_path / "graded" / "classroom.json").exists()
+
+
+def test_wrong_database_stops_before_grading(tmp_path, capsys):
+    """A gradebook URL that cannot be opened (no server, bad URL, missing folder): exit 2 with one line that
+    hides the password, before any grading (no output folder), and no traceback?"""
+    notebook = write_notebook(
+        solved_notebook(find_assignment(CORE)), tmp_path / "submitted" / "ada" / CORE / "nb.ipynb"
+    )
+    urls = [
+        "postgresql+psycopg2://grader:s3cret@127.0.0.1:1/gradebook",  # nothing listens on port 1
+        "not a database url",
+        f"sqlite:///{tmp_path / 'missing' / 'gradebook.db'}",
+    ]
+    if PG_URL:
+        from sqlalchemy.engine import make_url
+
+        urls.append(make_url(PG_URL).set(database="no_such_database").render_as_string(hide_password=False))
+    for url in urls:
+        code = main(["grade", str(notebook.parents[2]), "--out", str(tmp_path / "graded"), "--gradebook", url])
+        err = capsys.readouterr().err
+        assert code == 2 and not (tmp_path / "graded").exists(), url
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err and "s3cret" not in err, err
+    with pytest.raises(GradebookError):
+        check_database("sqlite:///relative/missing/folder/gradebook.db")
+    check_database(f"sqlite:///{tmp_path / 'gradebook.db'}")  # a folder that exists: fine
+
+
+def test_record_a_run_without_grading(db_url, tmp_path, capsys):
+    """Does `autograder gradebook record RUN_DIR --db URL` record a finished run's scores (nothing is graded)?"""
+    run = tmp_path / "graded"
+    write_batch(class_results(), run)
+    assert main(["gradebook", "record", str(run), "--db", db_url]) == 0
+    assert "2 graded and 1 ungradable submissions recorded" in capsys.readouterr().out
+    core = find_assignment(CORE)
+    with open_book(db_url) as gb:
+        assert (
+            gb.find_submission(CORE, "ben").score
+            == core.max_score - core.exercise(2).points / 2 - core.exercise(4).points
+        )
+        assert gb.find_submission(FIRST, "dan").needs_manual_grade
+    assert main(["gradebook", "record", str(tmp_path / "nowhere"), "--db", db_url]) == 2
+    err = capsys.readouterr().err
+    assert "no run.json" in err and "Traceback" not in err
+
+
+# nbgrader's formgrader
+
+
+class FormgraderRequest:
+    """What nbgrader's formgrader handlers read from `self`, with nbgrader's own objects (an in-process request)."""
+
+    def __init__(self, gradebook, coursedir, path: str, body: dict | None = None):
+        from nbconvert.exporters import HTMLExporter
+        from nbgrader.apps.api import NbGraderAPI
+        from nbgrader.server_extensions.formgrader import handlers
+        from traitlets.config import Config
+
+        config = Config()  # as FormgradeExtension.build_extra_config sets it up
+        config.HTMLExporter.template_name = "formgrade"
+        config.HTMLExporter.extra_template_basedirs = [handlers.template_path]
+        self.gradebook, self.coursedir, self.exporter = gradebook, coursedir, HTMLExporter(config=config)
+        self.api = NbGraderAPI(coursedir=coursedir)
+        self.base_url, self.url_prefix, self.status, self.body, self.written = "", ".", 200, body, []
+        self.request = type("Request", (), {"path": path, "query": ""})()
+
+    def render(self, name: str, **values) -> str:
+        return f"{name}: {values}"
+
+    def clear(self) -> None:
+        self.written = []
+
+    def set_status(self, status: int) -> None:
+        self.status = status
+
+    def write(self, text: str) -> None:
+        self.written.append(text)
+
+    def get_json_body(self) -> dict:
+        return self.body
+
+    def redirect(self, *args, **kwargs):
+        raise AssertionError("the formgrader redirected")
+
+
+def test_formgrader_opens_every_submission_and_grades_by_hand(tmp_path):
+    """Through the formgrader's own submission handler: does every submission (graded, and one that could not be)
+    open with an input for each grade cell; and through its grade API, does grading the ungradable one by hand
+    give it a score? Without the autograded notebook the same handler answers 404."""
+    import inspect
+
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.server_extensions.formgrader import apihandlers, handlers
+
+    core = find_assignment(CORE)
+    notebook = write_notebook(solved_notebook(core), tmp_path / "submitted" / "ada" / CORE / f"{CORE}.ipynb")
+    broken_nb = tmp_path / "submitted" / "dan" / CORE / f"{CORE}.ipynb"
+    broken_nb.parent.mkdir(parents=True)
+    broken_nb.write_text('{"cells": [')
+    ada = result("ada")
+    ada.path = str(notebook)
+    dan = SubmissionResult(str(broken_nb), "dan", "", "error", error="not a notebook (the file is not valid JSON)")
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    write_batch([ada, dan], tmp_path / "graded")
+    record_results([ada, dan], url)
+    coursedir = CourseDirectory(root=str(tmp_path), autograded_directory="graded/autograded", db_url=url)
+    view = inspect.unwrap(handlers.SubmissionHandler.get)
+    put_grade = inspect.unwrap(apihandlers.GradeHandler.put)
+    with open_book(url) as gb:
+        for student in ("ada", "dan"):
+            submission = gb.find_submission_notebook(core.path.stem, CORE, student)
+            page = FormgraderRequest(gb, coursedir, f"/formgrader/submissions/{submission.id}/")
+            view(page, submission.id)
+            html = "".join(page.written)
+            assert page.status == 200, student
+            assert all(f'id="{ex.check.grade_id}"' in html for ex in core.exercises), student
+        assert "Could not be graded" in html and "not valid JSON" in html
+        for grade in gb.find_submission_notebook(core.path.stem, CORE, "dan").grades:
+            put_grade(FormgraderRequest(gb, coursedir, "", {"manual_score": grade.max_score}), grade.id)
+        dan_db = gb.find_submission(CORE, "dan")
+        assert not dan_db.needs_manual_grade and dan_db.score == core.max_score
+        (tmp_path / "graded" / "autograded" / "ada" / CORE / f"{CORE}.ipynb").unlink()
+        submission = gb.find_submission_notebook(core.path.stem, CORE, "ada")
+        page = FormgraderRequest(gb, coursedir, f"/formgrader/submissions/{submission.id}/")
+        view(page, submission.id)
+        assert page.status == 404
+
+
+def test_autograded_notebook_keeps_the_answers_and_restores_the_checks(tmp_path):
+    """Is the student's answer kept, a tampered check cell replaced by source/'s, a deleted one put back, and
+    the verdict shown as the check cell's output?"""
+    import nbformat
+
+    from autograder.gradebook import autograded_notebook
+
+    core = find_assignment(CORE)
+    nb = solved_notebook(core)
+    checks = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    checks[0].source = "print('Exercise 1: OK')"  # tampered
+    nb.cells.remove(checks[1])  # deleted
+    path = write_notebook(nb, tmp_path / f"{CORE}.ipynb")
+    graded = result("ben", fraction={2: 0.5})
+    graded.path = str(path)
+    out = autograded_notebook(graded, core)
+    by_id = {c.metadata["nbgrader"]["grade_id"]: c for c in out.cells if "nbgrader" in c.metadata}
+    for ex in core.exercises:
+        cell = by_id[ex.check.grade_id]
+        assert cell.source == ex.check.source and cell.metadata["nbgrader"]["points"] == ex.points
+        assert cell.outputs[0]["text"].startswith(f"Autograder: {graded.exercises[ex.number - 1].score:g}/")
+        for solution in ex.solutions:
+            assert by_id[solution.grade_id].metadata["nbgrader"]["solution"]
+    nbformat.validate(out)

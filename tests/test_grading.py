@@ -259,7 +259,7 @@ def test_same_seed_same_results(make_submission, core):
     second = grade_submission(path, seed=7).to_gradescope()
     for data in (first, second):
         data.pop("execution_time")
-    assert first == second and first["seed"] == 7
+    assert first == second and first["extra_data"]["seed"] == 7
 
 
 def test_cli_writes_gradescope_results(tmp_path, make_submission, core, capsys):
@@ -270,7 +270,7 @@ def test_cli_writes_gradescope_results(tmp_path, make_submission, core, capsys):
     table = capsys.readouterr().out
     assert "Exercise 2" in table and "failed" in table
     data = json.loads(results.read_text())
-    assert data["max_score"] == core.max_score and data["score"] < core.max_score
+    assert data["extra_data"]["max_score"] == core.max_score and data["score"] < core.max_score
     for test in data["tests"]:
         assert set(test) >= {"name", "number", "score", "max_score", "status", "output", "visibility"}
         assert test["visibility"] in {"hidden", "after_due_date", "after_published", "visible"}

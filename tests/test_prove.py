@@ -8,7 +8,7 @@ import pytest
 
 from autograder.course import course_assignments
 from autograder.mutation import load_catalogue
-from autograder.prove import matrix, prove_course, summary
+from autograder.prove import matrix, problem_lines, prove_course, summary
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +77,8 @@ def test_summary_and_matrix(rows):
     """Does the summary line count what the rows say, and does the matrix list every case?"""
     line = summary(rows)
     match = re.fullmatch(
-        r"mutants caught by hidden checks: (\d+)/(\d+); variants accepted: (\d+)/(\d+); caught by visible checks: (\d+)/(\d+)",
+        r"mutants caught by hidden checks: (\d+)/(\d+); variants accepted by hidden and visible checks: (\d+)/(\d+); "
+        r"caught by visible checks: (\d+)/(\d+)",
         line,
     )
     assert match
@@ -86,3 +87,15 @@ def test_summary_and_matrix(rows):
     assert int(match.group(1)) == sum(not r.target_full for r in rows if r.kind == "mutant")
     table = matrix(rows)
     assert all(r.name in table for r in rows)
+
+
+def test_classic_bugs_lose_at_least_half(rows):
+    """Does each classic bug of the seeds lose at least half of its exercise's points (checks weighted)?"""
+    classic = [r for r in rows if r.kind == "mutant" and r.classic]
+    assert len(classic) >= 10
+    assert [describe(r) for r in classic if not r.lost_half] == []
+
+
+def test_prove_finds_nothing_to_report(rows):
+    """Does every catalogue entry behave as the catalogue says (what `autograder prove` exits 1 for)?"""
+    assert problem_lines(rows) == []

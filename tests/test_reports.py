@@ -1,8 +1,10 @@
 """One results model, rendered for CI: GitHub Classroom's runner JSON and JUnit XML (issue: run where courses run).
 
-The Classroom checks replay what `classroom-resources/autograding-grading-reporter` does with a runner's
-output (src/main.js, src/console-results.js, src/notify-classroom.js); the JUnit checks apply the rules of
-the Ant/Jenkins JUnit schema that CI test reporters read.
+The Classroom checks replay what `classroom-resources/autograding-grading-reporter@v1` does with runners'
+outputs (its dist/main.js: ConsoleResults prints (passed tests / tests) x max_score per runner, NotifyClassroom
+posts the sum of the tests' scores); the JUnit checks validate against the Jenkins xunit plugin's schema
+(tests/schemas/junit-10.xsd) with xmlschema, read the file with junitparser, and apply the counting rules
+CI test reporters rely on.
 """
 
 from __future__ import annotations
@@ -11,13 +13,16 @@ import base64
 import json
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
+import junitparser
 import pytest
+import xmlschema
 from conftest import mse_with_body
 
 from autograder.cli import main
 from autograder.grading import grade_submission, write_batch
-from autograder.reports import classroom_output, classroom_result, junit_xml
+from autograder.reports import classroom_output, classroom_result, classroom_runners, github_output, junit_xml
 from autograder.results import CheckResult, ExerciseResult, SubmissionResult
 
 # Helpers
@@ -40,6 +45,7 @@ def ungradable(student: str = "dan") -> SubmissionResult:
     return SubmissionResult(path, student, "", "error", error=error, execution_time=0.01)
 
 
+JUNIT_SCHEMA = xmlschema.XMLSchema(Path(__file__).parent / "schemas" / "junit-10.xsd")
 FULL = graded("ada", [(1, 1), (2, 2), (2, 2)])
 PARTIAL = graded("ben", [(1, 1), (1, 2), (0, 2)], message="sum instead of mean")
 BROKEN = ungradable()
@@ -74,12 +80,18 @@ def reporter(env: dict[str, str], runners: str) -> dict:
             total += test["score"]  # JavaScript would make a missing score NaN; here it is a KeyError
     statuses = {results["status"] for _, results in parsed}
     failed = "Some tests failed." if "fail" in statuses else "Some tests errored." if "error" in statuses else None
-    return {"lines": lines, "points": (total, maximum) if maximum else None, "failed": failed}
+    # ConsoleResults: "Total points for R: (passed / tests) x max_score" for each runner with a max_score
+    console = {
+        runner: sum(t["status"] == "pass" for t in results["tests"]) / len(results["tests"]) * results["max_score"]
+        for runner, results in parsed
+        if results.get("max_score")
+    }
+    return {"lines": lines, "points": (total, maximum) if maximum else None, "failed": failed, "console": console}
 
 
 def junit_problems(text: str) -> list[str]:
     """Where a JUnit document breaks the Ant/Jenkins schema (strict variant) that CI reporters read."""
-    problems = []
+    problems = [str(e.reason or e.message) for e in JUNIT_SCHEMA.iter_errors(text)]
     root = ET.fromstring(text)
     if root.tag != "testsuites":
         return [f"root is <{root.tag}>, not <testsuites>"]
@@ -132,9 +144,9 @@ def junit_problems(text: str) -> list[str]:
             if count(suite, key) != value:
                 problems.append(f"testsuite {suite.get('name')!r} says {key}={suite.get(key)}, has {value}")
             totals[key] += value
-    for key, value in totals.items():
-        if count(root, key) != value:
-            problems.append(f"testsuites says {key}={root.get(key)}, has {value}")
+    for key in ("tests", "failures", "errors"):
+        if count(root, key) != totals[key]:
+            problems.append(f"testsuites says {key}={root.get(key)}, has {totals[key]}")
     return problems
 
 
@@ -169,6 +181,7 @@ def test_reporter_posts_the_same_points_as_the_grader():
         "lines": [f"✅ {ex.title}" for ex in FULL.exercises],
         "points": (5, 5),
         "failed": None,
+        "console": {"grade": 5},
     }
 
 
@@ -227,11 +240,26 @@ def test_junit_ungradable_is_an_error_element():
 
 
 def test_schema_check_can_say_no():
-    """Does the schema check reject a testcase without classname and a count that does not add up?"""
+    """Does the check reject a testcase without classname, a count that does not add up, and (the Jenkins
+    schema itself) a `skipped` count on <testsuites> or a testsuite without a name?"""
     good = junit_xml(PARTIAL)
     assert junit_problems(good) == []
     assert junit_problems(good.replace(' classname="ben.02_linear_regression"', "", 1))
     assert junit_problems(good.replace('failures="2"', 'failures="1"', 1))
+    assert list(JUNIT_SCHEMA.iter_errors(good.replace("<testsuites ", '<testsuites skipped="0" ', 1)))
+    assert list(JUNIT_SCHEMA.iter_errors(good.replace(' name="ben/02_linear_regression"', "", 1)))
+
+
+def test_junitparser_reads_what_we_write():
+    """Does junitparser (what many CI tools build on) read the suites, cases and outcomes we wrote?"""
+    xml = junitparser.JUnitXml.fromstring(junit_xml([FULL, PARTIAL, BROKEN]))
+    suites = {suite.name: suite for suite in xml}
+    assert list(suites) == ["ada/02_linear_regression", "ben/02_linear_regression", "dan/02_linear_regression"]
+    ben = suites["ben/02_linear_regression"]
+    assert (ben.tests, ben.failures, ben.errors) == (3, 2, 0)
+    outcomes = [type(case.result[0]).__name__ if case.result else "passed" for case in ben]
+    assert outcomes == ["passed", "Failure", "Failure"]
+    assert type(next(iter(suites["dan/02_linear_regression"])).result[0]).__name__ == "Error"
 
 
 def test_junit_survives_student_output():
@@ -277,12 +305,13 @@ def test_real_run_renders_to_every_format(real_results, tmp_path):
 
 
 def test_cli_writes_junit_and_classroom_for_one_notebook(tmp_path, capsys):
-    """Does `autograder grade NB --junit F --classroom F` write both, also for a notebook it cannot grade?"""
+    """Does `autograder grade NB --junit F --classroom F` write both, also for a notebook it cannot grade (and
+    exit 1: it could not be graded)?"""
     notebook = tmp_path / "02_linear_regression.ipynb"
     notebook.write_text("not json")
     junit, classroom = tmp_path / "out" / "junit.xml", tmp_path / "out" / "classroom.json"
     args = ["grade", str(notebook), "--results", str(tmp_path / "results.json")]
-    assert main([*args, "--junit", str(junit), "--classroom", str(classroom)]) == 0
+    assert main([*args, "--junit", str(junit), "--classroom", str(classroom)]) == 1
     assert junit_problems(junit.read_text()) == []
     assert ET.fromstring(junit.read_text()).get("errors") == "1"
     assert json.loads(classroom.read_text())["status"] == "error"
@@ -296,3 +325,48 @@ def test_batch_output_has_junit_and_classroom(tmp_path):
     assert json.loads((tmp_path / "classroom.json").read_text()) == classroom_result(results)
     root = ET.fromstring((tmp_path / "junit.xml").read_text())
     assert len(root.findall("testsuite")) == 3 and root.get("errors") == "1"
+
+
+# One runner per exercise: the reporter's console and the points it posts agree
+
+
+def test_exercise_runners_agree_in_console_and_notice():
+    """With partial credit, does the reporter print per runner the same points it posts (it prints the share of
+    passed tests times max_score, and posts the sum of the tests' scores)?"""
+    checks = {1: [True, True], 2: [True, False], 3: [False, False, False]}  # 1/1, 1/2 and 0/3 points
+    exercises = [
+        ExerciseResult(
+            n, f"Exercise {n}", len(c) * sum(c) / len(c), len(c), [CheckResult(f"c{i}", p) for i, p in enumerate(c)]
+        )
+        for n, c in checks.items()
+    ]
+    partial = SubmissionResult("nb.ipynb", "ben", "02_linear_regression", "graded", exercises)
+    runners = classroom_runners(partial)
+    assert list(runners) == ["ex1", "ex2", "ex3"]
+    env = {f"{r.upper()}_RESULTS": base64.b64encode(json.dumps(d).encode()).decode() for r, d in runners.items()}
+    seen = reporter(env, ",".join(runners))
+    assert seen["points"] == (partial.score, partial.max_score) == (3, 7)
+    assert seen["console"] == {"ex1": 2, "ex2": 1, "ex3": 0}
+    # one runner for the whole notebook (the file format) cannot: its console shows the share of passed tests
+    whole = reporter({"GRADE_RESULTS": classroom_output(partial)}, "grade")
+    assert whole["console"]["grade"] != partial.score
+
+
+def test_exercise_runners_of_a_real_run(real_results):
+    """Graded for real (a wrong mse), do the console and the posted points equal the grader's, per exercise?"""
+    wrong, broken = real_results
+    runners = classroom_runners(wrong)
+    env = {f"{r.upper()}_RESULTS": base64.b64encode(json.dumps(d).encode()).decode() for r, d in runners.items()}
+    seen = reporter(env, ",".join(runners))
+    assert seen["points"][0] == pytest.approx(wrong.score) and seen["points"][1] == wrong.max_score
+    assert seen["console"] == pytest.approx({f"ex{ex.number}": ex.score for ex in wrong.exercises}, abs=0.005)
+    assert list(classroom_runners([wrong, broken])) == [f"s1ex{ex.number}" for ex in wrong.exercises] + ["s2error"]
+
+
+def test_github_output_feeds_the_reporter(tmp_path):
+    """Does github_output write `runners=` to the step outputs and each runner's base64 JSON to the env file?"""
+    output, env_file = tmp_path / "output", tmp_path / "env"
+    assert github_output(PARTIAL, output, env_file) == ["ex1", "ex2", "ex3"]
+    assert output.read_text() == "runners=ex1,ex2,ex3\n"
+    env = dict(line.split("=", 1) for line in env_file.read_text().splitlines())
+    assert reporter(env, "ex1,ex2,ex3")["points"] == (PARTIAL.score, PARTIAL.max_score)
