@@ -521,6 +521,19 @@ class Listeners:
         return self.received
 
 
+def grader_written(path: Path) -> str:
+    """The text the grader wrote in an output file: for an autograded notebook its outputs only, since its cells
+    are the student's own code (which contains the attack's marker)."""
+    text = path.read_text(errors="replace")
+    if path.suffix != ".ipynb":
+        return text
+    try:
+        cells = json.loads(text).get("cells", [])
+    except ValueError:
+        return text
+    return json.dumps([cell.get("outputs", []) for cell in cells])
+
+
 def attacked_notebook(assignment, code: str):
     """The release notebook with `code` after the stub in every exercise's first answer cell."""
     from autograder.samples import release_notebook
@@ -555,7 +568,7 @@ def run_attack(assignment, attack: Attack, expected: dict[int, float], out: Path
     received = listeners.close() if listeners else 0
     after, after_shared = snapshot(course, skip=(graded,)), snapshot(shared)
     scores = {ex.number: ex.score for ex in result.exercises}
-    texts = {str(p): p.read_text(errors="replace") for p in graded.rglob("*") if p.is_file()}
+    texts = {str(p): grader_written(p) for p in graded.rglob("*") if p.is_file()}
     leaked = [name for name, text in texts.items() if MARKER in text or "AG_EXFIL" in text]
     changed = difference(before, after) + [p for p in difference(before_shared, after_shared) if attack_made(p)]
     return AttackResult(attack.name, attack.harm, scores, expected, changed, survivors(), leaked, received)

@@ -278,10 +278,29 @@ def course_assignments(source_dir: Path | None = None) -> tuple[Assignment, ...]
     return _assignments_in(Path(source_dir or current_course().source_dir).resolve())
 
 
+UNREADABLE: dict[Path, str] = {}  # instructor notebooks that could not be read: path -> why (validate says it)
+
+
 @cache
 def _assignments_in(source_dir: Path) -> tuple[Assignment, ...]:
+    """The assignments of a source folder; a notebook that cannot be read is left out (and kept in UNREADABLE)."""
     paths = sorted(p / f"{p.name}.ipynb" for p in source_dir.iterdir() if p.is_dir())
-    return tuple(load_assignment(p) for p in paths if p.exists())
+    found = []
+    for path in paths:
+        if not path.exists():
+            continue
+        try:
+            found.append(load_assignment(path))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            UNREADABLE[path] = f"{type(exc).__name__}: {exc}"
+    return tuple(found)
+
+
+def unreadable_notebooks(source_dir: Path | None = None) -> dict[Path, str]:
+    """The instructor notebooks of the course that could not be read, and why."""
+    folder = Path(source_dir or current_course().source_dir).resolve()
+    _assignments_in(folder)
+    return {p: why for p, why in UNREADABLE.items() if p.parent.parent == folder}
 
 
 def find_assignment(assignment_id: str, source_dir: Path | None = None) -> Assignment:

@@ -50,7 +50,6 @@ def fork_context() -> multiprocessing.context.BaseContext:
         from autograder.course import current_course
 
         current_course()  # exports AUTOGRADER_COURSE, which the fork server's warmup reads
-        os.environ.setdefault("MPLBACKEND", "Agg")
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(PRELOAD)
         _CONTEXT = ctx

@@ -344,9 +344,9 @@ def isolate_files(keep: tuple[int, ...]) -> None:
 
 def clear_environment(scratch: str) -> None:
     """Only what Python and the libraries need; nothing of the grader (URLs, passwords, paths)."""
-    keep = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL", "MPLBACKEND") if k in os.environ}
+    keep = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL") if k in os.environ}
     os.environ.clear()
-    os.environ.update(keep | {"HOME": scratch, "TMPDIR": scratch, "MPLCONFIGDIR": scratch})
+    os.environ.update(keep | {"HOME": scratch, "TMPDIR": scratch, "MPLCONFIGDIR": scratch, "MPLBACKEND": "Agg"})
     tempfile.tempdir = scratch
 
 

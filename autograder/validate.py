@@ -271,7 +271,11 @@ def points_problems(assignment: Assignment, course_text: str | None = None) -> l
 
 def validate_course() -> list[str]:
     """All problems of the course, one line each; empty when the course is valid."""
-    problems = []
+    from autograder.course import unreadable_notebooks
+
+    problems = [
+        f"{path.stem}: the instructor notebook cannot be read: {why}" for path, why in unreadable_notebooks().items()
+    ]
     for assignment in course_assignments():
         own = metadata_problems(assignment)
         own += check_module_problems(assignment)

@@ -12,7 +12,9 @@ import os
 import sys
 import types
 
-import torch
+os.environ.setdefault("MPLBACKEND", "Agg")  # the children draw into nothing (set here, not in the grader's environment)
+
+import torch  # noqa: E402
 import torch.nn.functional  # noqa: F401
 import torch.utils.data  # noqa: F401
 

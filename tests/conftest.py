@@ -74,3 +74,15 @@ def copy_course(target: Path, root: Path | None = None) -> Path:
 def course_copy(tmp_path_factory) -> Path:
     """A copy of the course in a temporary folder (attacks run against it, never against the repository)."""
     return copy_course(tmp_path_factory.mktemp("course"))
+
+
+@pytest.fixture(scope="session")
+def proof_rows():
+    """`autograder prove` of every assignment's catalogue, computed once for the whole test session."""
+    from autograder.check_modules import load_full
+    from autograder.prove import prove_course
+
+    assignments = tuple(a for a in course_assignments() if a.has_checks)
+    for assignment in assignments:
+        load_full(assignment.check_module)
+    return prove_course(assignments, progress=False)

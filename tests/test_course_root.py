@@ -77,7 +77,7 @@ def test_validate_and_prove_refuse_a_broken_reference(course):
     assert f"{CORE}: the instructor's solution fails the visible check of exercise 2" in done.stdout
     proved = autograder("prove", CORE, "--quiet", cwd=course)
     assert proved.returncode == 1
-    assert "rejected by the visible check" in proved.stdout
+    assert "variant" in proved.stdout and "rejected by the hidden checks" in proved.stdout
 
 
 def test_prove_survives_a_reworded_solution(course):
@@ -114,8 +114,9 @@ def test_a_notebook_without_hidden_checks_is_refused_clearly(course, tmp_path):
     new.mkdir()
     nb = nbformat.read(course / "source" / CORE / f"{CORE}.ipynb", as_version=4)
     for cell in nb.cells:
-        if "nbgrader" in cell.metadata:
-            cell.metadata["nbgrader"]["grade_id"] = "x_" + cell.metadata["nbgrader"]["grade_id"]
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "test_")
+        if not grade_id.startswith("test_"):
+            cell.metadata["nbgrader"]["grade_id"] = "x_" + grade_id
     nbformat.write(nb, new / "04_extra.ipynb")
     done = autograder("validate", cwd=course)
     assert done.returncode == 1
@@ -130,3 +131,15 @@ def test_a_notebook_without_hidden_checks_is_refused_clearly(course, tmp_path):
     assert "Traceback" not in graded.stderr
     csv = (tmp_path / "graded" / "grades.csv").read_text()
     assert "no hidden checks for 04_extra" in csv and f"ana,{CORE}," in csv
+
+
+def test_an_unreadable_notebook_is_a_problem_not_a_crash(course):
+    """Is an instructor notebook whose check cell is misnamed reported by validate, without a traceback?"""
+    path = course / "source" / CORE / f"{CORE}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_exercise2")
+    cell.metadata["nbgrader"]["grade_id"] = "check_two"
+    nbformat.write(nb, path)
+    done = autograder("validate", cwd=course)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"{CORE}: the instructor notebook cannot be read" in done.stdout and "check_two" in done.stdout

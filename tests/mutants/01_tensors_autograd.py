@@ -75,6 +75,7 @@ MUTANTS = [
         "builds_on_cpu",
         grade_id="stack_features",
         hint="device",
+        visible=True,
         code=code("""
             def stack_features(temperature, rainfall, humidity):
                 out = torch.zeros(len(temperature), 3, dtype=temperature.dtype)
@@ -194,6 +195,7 @@ MUTANTS = [
         "through_numpy",
         grade_id="standardize_columns",
         hint="device",
+        visible=True,
         code=code("""
             def standardize_columns(x):
                 a = x.detach().cpu().numpy()
@@ -257,6 +259,7 @@ MUTANTS = [
         "numpy_without_cpu",
         grade_id="numpy_interop",
         hint=".cpu()",
+        visible=True,
         code=code("""
             def to_numpy(t):
                 return t.detach().numpy()
@@ -389,6 +392,7 @@ MUTANTS = [
         "zeros_without_device",
         grade_id="grad_of",
         hint="device",
+        visible=True,
         code=code("""
             def grad_of(f, x):
                 x = x.detach().clone().requires_grad_(True)
@@ -558,6 +562,7 @@ MUTANTS = [
         "finite_difference_steps",
         grade_id="gradient_descent",
         hint="autograd's gradient",
+        visible=True,
         code=code("""
             def gradient_descent(f, x0, lr=0.1, steps=10):
                 x = x0.detach().clone()
@@ -578,6 +583,7 @@ MUTANTS = [
         "result_to_cpu",
         grade_id="gradient_descent",
         hint="device",
+        visible=True,
         code=code("""
             def gradient_descent(f, x0, lr=0.1, steps=10):
                 x = x0.detach().clone().requires_grad_(True)
@@ -697,6 +703,7 @@ MUTANTS = [
         "buffer_on_cpu",
         grade_id="numerical_gradient",
         hint="device",
+        visible=True,
         code=code("""
             def numerical_gradient(f, x, eps=1e-6):
                 x = x.detach()

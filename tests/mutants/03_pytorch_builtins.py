@@ -631,6 +631,7 @@ MUTANTS = [
     Mutant(
         "sgd_replaces_data_in_float64",
         grade_id="hand_sgd",
+        visible=True,
         code=sgd(sgd_loop(GOOD_SGD_INNER.replace("p.add_(d, alpha=-lr)", "p.data = p.double() - lr * d.double()"))),
     ),
     Mutant(
@@ -780,6 +781,7 @@ MUTANTS = [
     Mutant(
         "adam_no_skip_for_missing_grad",
         grade_id="hand_adam",
+        visible=True,
         code=adam(
             adam_loop(ADAM_STATE + ADAM_UPDATE)
             .replace("        if p.grad is None:\n            continue\n", "")
