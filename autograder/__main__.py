@@ -2,7 +2,7 @@
 
 import sys
 
-GRADING_COMMANDS = {"grade", "prove", "validate", "audit"}
+GRADING_COMMANDS = {"grade", "prove", "validate", "audit", "cache"}
 
 
 def course_argument(argv: list[str]) -> str | None:

@@ -41,6 +41,8 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 def cmd_grade(args: argparse.Namespace) -> int:
     target = Path(args.submission)
+    if args.no_cache:
+        os.environ[grading.NO_CACHE_ENV] = "1"
     limits = dict(
         seed=args.seed,
         exercise_timeout=args.timeout,
@@ -193,8 +195,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_release(args: argparse.Namespace) -> int:
     from autograder.release import release_course
 
-    for path in release_course(Path(args.out)):
+    for path in release_course(Path(args.out) if args.out else None):
         print(f"wrote {path}")
+    return 0
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    from autograder.course import course_assignments, current_course
+
+    if args.action == "clear":
+        grading.clear_cache()
+        print(f"removed {current_course().cache_dir}")
+        return 0
+    written = grading.warm_reference_cache([a for a in course_assignments() if a.has_checks], seed=args.seed)
+    print(f"reference runs cached in {current_course().cache_dir}: {written} exercises")
     return 0
 
 
@@ -312,6 +326,11 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--pytest", action="store_true", help="run the hidden checks under pytest (slower, same result)")
     grade.add_argument("--shard", default=None, metavar="I/N", help="grade shard i of n of a folder, e.g. 2/4")
     grade.add_argument("--jobs", type=int, default=grading.DEFAULT_JOBS, help="submissions graded at a time")
+    grade.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="run the instructor's reference runs afresh (neither read nor write them on disk)",
+    )
     grade.add_argument("--junit", metavar="FILE", help="also write JUnit XML (a testsuite per notebook)")
     grade.add_argument("--classroom", metavar="FILE", help="also write GitHub Classroom's grader-runner JSON")
     grade.add_argument(
@@ -347,8 +366,19 @@ def build_parser() -> argparse.ArgumentParser:
     validate = add_parser(sub, "validate", "check the course: metadata, checks, points, release", [common])
     validate.set_defaults(func=cmd_validate)
 
+    cache = add_parser(
+        sub,
+        "cache",
+        "the instructor's reference runs kept on disk (keyed on everything they depend on; a stale entry is "
+        "never used): compute them now, or remove them",
+        [common],
+    )
+    cache.add_argument("action", choices=("warm", "clear"), help="warm: run and keep them; clear: remove them")
+    cache.add_argument("--seed", type=int, default=grading.DEFAULT_SEED, help="seed of the runs to keep")
+    cache.set_defaults(func=cmd_cache)
+
     release = add_parser(sub, "release", "regenerate release/ from source/ with nbgrader", [common])
-    release.add_argument("--out", default="release", help="release folder")
+    release.add_argument("--out", default=None, help="release folder (default: the course's release/)")
     release.set_defaults(func=cmd_release)
     prove = add_parser(sub, "prove", "grade the mutant catalogue: what the hidden and visible checks catch", [common])
     prove.add_argument("assignment", nargs="*", help="assignment ids (default: all)")

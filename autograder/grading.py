@@ -295,6 +295,19 @@ def use_disk_cache() -> bool:
     return os.environ.get(NO_CACHE_ENV, "") != "1"
 
 
+def warm_reference_cache(assignments: list[Assignment], seed: int = DEFAULT_SEED) -> int:
+    """Run (or read) the reference of every exercise, so that it is on disk; the number of exercises."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    work = [(a, ex) for a in assignments for ex in a.exercises]
+    with ThreadPoolExecutor(max_workers=DEFAULT_JOBS) as pool:
+        runs = list(pool.map(lambda item: reference_run(*item, seed), work))
+    failed = [f"{a.id} exercise {ex.number}: {run.error}" for (a, ex), run in zip(work, runs, strict=True) if run.error]
+    if failed:
+        raise GraderFault("the instructor's solution failed: " + "; ".join(failed))
+    return len(work)
+
+
 def reference_run(assignment: Assignment, exercise: Exercise, seed: int) -> ExerciseRun:
     """The instructor's solution, run the same way: kept in memory and on disk per exercise and seed (keyed on
     everything it depends on), and retried when its child dies, since it runs no student code."""

@@ -188,6 +188,13 @@ def run_autograder(folder: Path, notebook: Path, assignment_id: str, timeout: fl
     for path in (root / "source").rglob("*"):
         if path.name in ("run_autograder", "setup.sh"):
             path.chmod(0o755)
+    # setup.sh warms the reference cache when Gradescope builds the image: do the same
+    subprocess.run(
+        [sys.executable, "-m", "autograder", "cache", "warm", "--course", str(root / "source")],
+        cwd=root / "source",
+        check=True,
+        capture_output=True,
+    )
     (root / "submission").mkdir()
     shutil.copy(notebook, root / "submission" / notebook.name)
     env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable)

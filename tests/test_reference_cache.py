@@ -100,3 +100,27 @@ def test_the_child_cannot_read_the_cache(course):
     code = f"open({str(path)!r}).read()\n" + exercise.solutions[0].source
     run, _, _ = grading.run_exercise(assignment, exercise, [code], seed=0, timeout=30)
     assert run.error and ("PermissionError" in run.error or "FileNotFoundError" in run.error)
+
+
+def test_cache_command_warms_and_clears(course):
+    """Does `autograder cache warm` store every exercise's reference run, and `cache clear` remove them?"""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "AUTOGRADER_COURSE"}
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "autograder", "cache", *args], cwd=course, env=env, capture_output=True, text=True
+        )
+
+    warmed = run("warm")
+    assert warmed.returncode == 0, warmed.stderr
+    files = sorted((course / ".autograder-cache" / "reference").glob("*.json"))
+    from autograder.course import course_assignments
+
+    expected = sum(len(a.exercises) for a in course_assignments(course / "source"))
+    assert len(files) == expected and f"{expected} exercises" in warmed.stdout
+    assert run("clear").returncode == 0
+    assert not (course / ".autograder-cache").exists()
