@@ -35,6 +35,7 @@ class Job:
     seed: int
     spec: sandbox.Spec = field(default_factory=sandbox.Spec)
     visible_check: str | None = None
+    reference: bool = False  # the instructor's own cells: probes may add data only the reference provides
 
 
 @dataclass
@@ -87,11 +88,13 @@ def run_cells(job: Job, namespace: dict) -> dict | None:
 
 def run_probes(job: Job, namespace: dict) -> dict:
     """Run the exercise's probes; each returns data or the error it raised."""
+    from autograder import probes
     from autograder.check_modules import load_probes
     from autograder.feedback import error_info
     from autograder.probes import probes_of
 
     load_probes(job.check_module, job.probe_source)
+    probes.REFERENCE_RUN = job.reference
     results = {}
     for name, fn in probes_of(job.check_module, job.exercise).items():
         seed_everything(job.seed)
@@ -207,7 +210,7 @@ def run_job(job: Job, timeout: float, plan: sandbox.Plan) -> Outcome:
     finally:
         result_r.close()
         seconds = time.monotonic() - start
-        kill_group(proc, wait=not (finished and data))
+        end_child(proc, wait=not (finished and data))
     status = _status(status_r)
     if status is not None and status != "ok":
         return Outcome(
@@ -238,10 +241,11 @@ def _status(conn) -> str | None:
         conn.close()
 
 
-def kill_group(proc, wait: bool = True) -> None:
-    """Kill the child and anything in its process group, then reap it (now, or in a background thread)."""
+def end_child(proc, wait: bool = True) -> None:
+    """Ask C to end G (C reaps it, so no orphan is left); kill C's whole process group if C does not end in time.
+    Then reap C (now, or in a background thread)."""
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
+        os.kill(proc.pid, signal.SIGTERM)
     except (ProcessLookupError, PermissionError):
         pass
     if not wait:
@@ -253,5 +257,8 @@ def kill_group(proc, wait: bool = True) -> None:
 def reap(proc) -> None:
     proc.join(5)
     if proc.is_alive():
-        proc.kill()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
         proc.join()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gc
 import importlib.util
+import json
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -402,17 +403,20 @@ def nbgrader_metadata(cell) -> dict:
 
 
 def grade_output(text: str) -> dict:
-    import nbformat
-
-    return nbformat.v4.new_output("stream", name="stdout", text=text if text.endswith("\n") else text + "\n")
+    return {"output_type": "stream", "name": "stdout", "text": text if text.endswith("\n") else text + "\n"}
 
 
-def autograded_notebook(result: SubmissionResult, assignment: Assignment):
+def new_cell(cell_type: str, source: str, metadata: dict | None = None) -> dict:
+    """A notebook cell as nbformat 4.5 writes it (the id is set when the notebook is written)."""
+    cell = {"cell_type": cell_type, "metadata": metadata or {}, "source": source}
+    return cell | ({"execution_count": None, "outputs": []} if cell_type == "code" else {})
+
+
+def autograded_notebook(result: SubmissionResult, assignment: Assignment) -> dict:
     """The submission as nbgrader's autograde leaves it: every grade and solution cell of `source/` once, with
     its nbgrader metadata, and each check cell with the instructor's source and the grader's verdict as its
-    output. An unreadable submission becomes a notebook that says why, with the same cells to grade by hand."""
-    import nbformat
-
+    output. An unreadable submission becomes a notebook that says why, with the same cells to grade by hand.
+    Plain JSON (nbformat's import costs a second per batch): the notebook is read and written as a dict."""
     from autograder.submission import SubmissionError, read_notebook
 
     graded = [c for c in assignment.cells if c.check or c.solution]
@@ -427,45 +431,59 @@ def autograded_notebook(result: SubmissionResult, assignment: Assignment):
         return f"Autograder: {ex.score:g}/{ex.max_score:g} points\n{ex.feedback()}"
 
     try:
-        nb = nbformat.from_dict(read_notebook(Path(result.path)))
-        nb.cells = [c for c in nb.get("cells", []) if isinstance(c, dict) and c.get("cell_type") in CELL_TYPES]
-        for cell in nb.cells:
+        nb = read_notebook(Path(result.path))
+        submitted = [c for c in nb["cells"] if isinstance(c, dict) and c.get("cell_type") in CELL_TYPES]
+        for cell in submitted:
             if not isinstance(cell.get("metadata"), dict):
-                cell["metadata"] = nbformat.NotebookNode()
+                cell["metadata"] = {}
+        if not isinstance(nb.get("metadata"), dict):
+            nb["metadata"] = {}
     except SubmissionError as exc:
-        nb = nbformat.v4.new_notebook()
+        nb = {"metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}}
         note = f"**Could not be graded:** {exc}\n\nThe submitted file is `{result.path}`; grade it by hand here."
-        nb.cells.append(nbformat.v4.new_markdown_cell(note))
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        submitted = [new_cell("markdown", note)]
     seen, cells = set(), []
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader")
+    for cell in submitted:
+        meta = cell["metadata"].get("nbgrader")
         grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
-        cell.metadata.pop("nbgrader", None)
+        cell["metadata"].pop("nbgrader", None)
         if cell.get("cell_type") == "code" and grade_id in by_id and grade_id not in seen:
             seen.add(grade_id)
             source_cell = by_id[grade_id]
-            cell.metadata["nbgrader"] = nbgrader_metadata(source_cell)
+            cell["metadata"]["nbgrader"] = nbgrader_metadata(source_cell)
             if source_cell.check:
-                cell.source, cell.outputs, cell.execution_count = source_cell.source, [], None
-                cell.outputs.append(grade_output(verdict(grade_id)))
+                cell |= {"source": source_cell.source, "execution_count": None}
+                cell["outputs"] = [grade_output(verdict(grade_id))]
         cells.append(cell)
     for source_cell in graded:  # deleted or unreadable cells come back, so every grade has a place
         if source_cell.grade_id in seen:
             continue
         text = source_cell.source if source_cell.check else "# (no answer for this cell in the submission)"
-        cell = nbformat.v4.new_code_cell(text, metadata={"nbgrader": nbgrader_metadata(source_cell)})
+        cell = new_cell("code", text, {"nbgrader": nbgrader_metadata(source_cell)})
         if source_cell.check:
-            cell.outputs.append(grade_output(verdict(source_cell.grade_id)))
+            cell["outputs"].append(grade_output(verdict(source_cell.grade_id)))
         cells.append(cell)
-    nb.cells = cells
+    return {"cells": cells, "metadata": nb["metadata"], "nbformat": 4, "nbformat_minor": 5}
+
+
+def with_cell_ids(nb: dict) -> dict:
+    """Every cell with a unique id, as nbformat 4.5 requires (a submission saved by an older Jupyter has none)."""
+    import re
+
+    used = set()
+    for n, cell in enumerate(nb["cells"]):
+        cell_id = cell.get("id")
+        if not (isinstance(cell_id, str) and re.fullmatch(r"[a-zA-Z0-9-_]{1,64}", cell_id)) or cell_id in used:
+            cell_id = next(
+                f"autograded-{n}-{k}" for k in range(len(nb["cells"]) + 1) if f"autograded-{n}-{k}" not in used
+            )
+        cell["id"] = cell_id
+        used.add(cell_id)
     return nb
 
 
 def write_autograded(results: Iterable[SubmissionResult], folder: Path) -> list[Path]:
     """Write `folder/<student>/<assignment>/<notebook>.ipynb` for every result of a known assignment."""
-    import nbformat
-
     known = {a.id: a for a in course_assignments()}
     written = []
     for result in results:
@@ -474,7 +492,8 @@ def write_autograded(results: Iterable[SubmissionResult], folder: Path) -> list[
             continue
         path = folder / result.student / assignment.id / f"{notebook_name(assignment)}.ipynb"
         path.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(autograded_notebook(result, assignment), path)
+        text = json.dumps(with_cell_ids(autograded_notebook(result, assignment)), indent=1, ensure_ascii=False)
+        path.write_text(text + "\n", encoding="utf-8")
         written.append(path)
     return written
 

@@ -148,12 +148,15 @@ def run_exercise(
     module = check_module_of(assignment.check_module)
     plan = sandbox.plan()
     uid = UIDS.acquire() if plan.drops_uid else None
+    deny = denied_folders(assignment)
     spec = sandbox.Spec(
         memory_mb=memory_mb,
         scratch_mb=SCRATCH_MB,
         uid=uid,
         scratch=scratch_folder(plan, uid),
-        deny=denied_folders(assignment),
+        deny=deny,
+        readable=sandbox.readable_paths(deny) if plan.landlock_abi else (),
+        seccomp=sandbox.seccomp_program() if plan.seccomp else b"",
     )
     job = Job(
         cells=exercise_cells(assignment, exercise, answers),
@@ -163,6 +166,7 @@ def run_exercise(
         seed=seed,
         spec=spec,
         visible_check=exercise.check.source if visible else None,
+        reference=answers is None,
     )
     try:
         outcome = run_job(job, timeout, plan)

@@ -15,6 +15,7 @@ import torch
 
 ProbeFunction = Callable[[dict], Any]
 PROBES: dict[str, dict[str, tuple[int, ProbeFunction]]] = {}
+REFERENCE_RUN = False  # set in the child: whether it runs the instructor's reference (not a student's cells)
 
 
 def probe(exercise: int) -> Callable[[ProbeFunction], ProbeFunction]:
@@ -40,6 +41,12 @@ def stand_in(exercise: int) -> Callable[[Callable], Callable]:
         return fn
 
     return mark
+
+
+def is_reference_run() -> bool:
+    """Whether the probes run for the instructor's reference. Data that only the reference side is read for
+    (the checks take it from `want`, never from `got`) is computed there alone, so no student pays for it."""
+    return REFERENCE_RUN
 
 
 def probes_of(module: str, exercise: int) -> dict[str, ProbeFunction]:

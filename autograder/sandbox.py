@@ -1,13 +1,14 @@
 """Confine the process that runs student code: namespaces, a private scratch, Landlock, seccomp, another uid.
 
-Every child the grader starts (for a student's exercise or for the instructor's reference run) is a tree of
-three processes, set up after the fork and before any student code:
+Every child the grader starts (for a student's exercise or for the instructor's reference run) is a pair of
+processes, set up after the fork and before any student code:
 
-    C  the child the grader started (trusted): enters new namespaces, mounts a private scratch, forks S
-    S  the supervisor (trusted; PID 1 of a new PID namespace): mounts /proc, applies Landlock and seccomp,
-       forks G and waits for it; it dies with C, and when it dies the kernel kills everything G started
-    G  the student's process: closes every file it does not need, sets resource limits, clears the
-       environment, drops to an unprivileged uid, tells C it is ready, then runs the student's cells
+    C  the child the grader started (trusted): enters new namespaces, mounts a private scratch, forks G and
+       reports how G ended
+    G  the student's process, PID 1 of a new PID namespace: dies with C; mounts /proc, applies Landlock and
+       seccomp, closes every file it does not need, sets resource limits, clears the environment, drops to an
+       unprivileged uid, tells C it is ready, then runs the student's cells. When it ends, the kernel kills
+       everything it started (the namespace ends with its PID 1), so nothing outlives the run.
 
 What the kernel offers is found once per grader (`plan`): each child then applies exactly that plan and
 refuses to run student code when a step fails. A mechanism the kernel lacks is never skipped silently:
@@ -19,6 +20,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
+import functools
 import os
 import resource
 import select
@@ -39,6 +41,7 @@ CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
 NAMESPACE_FLAGS = {"mountns": CLONE_NEWNS, "ipcns": CLONE_NEWIPC, "pidns": CLONE_NEWPID, "netns": CLONE_NEWNET}
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 16384, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_KEEPCAPS, PR_SET_NO_NEW_PRIVS = 1, 4, 8, 38
+PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
 CAP_DAC_READ_SEARCH = 2
 FIRST_UID = 1_900_000_000  # children run as FIRST_UID + slot (root only); far above any real account
 NOBODY_GID = 65534
@@ -164,6 +167,8 @@ class Spec:
     uid: int | None = None  # the unprivileged uid of this child (root only)
     scratch: str = ""  # the private scratch folder (a tmpfs mounted over it when there is a mount namespace)
     deny: tuple[str, ...] = ()  # folders the child must not read, whatever the rules would allow
+    readable: tuple[tuple[str, bool], ...] = ()  # (path, is a folder) Landlock lets it read: `readable_paths(deny)`
+    seccomp: bytes = b""  # the compiled filter: `seccomp_program()`
     keep_fds: tuple[int, ...] = field(default=())
 
 
@@ -268,6 +273,14 @@ def extra_python_paths() -> list[str]:
     return [p for p in sys.path if os.path.isabs(p or "") and os.path.exists(p) and p not in python_paths()]
 
 
+@functools.lru_cache(maxsize=16)
+def readable_paths(deny: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
+    """What a child may read, as (path, is a folder): worked out once per grader and deny list, not per child."""
+    installation = frozenset(python_paths())
+    candidates = [*installation, *extra_python_paths(), *READ_ONLY_SYSTEM]
+    return tuple((path, os.path.isdir(path)) for path in _path_rules(candidates, list(deny), installation))
+
+
 def apply_landlock(plan: Plan, spec: Spec) -> None:
     """Read-only system and Python; read-write scratch; nothing of the course; no TCP; scoped signals."""
     import landlockpy as ll
@@ -275,10 +288,8 @@ def apply_landlock(plan: Plan, spec: Spec) -> None:
     read = ll.AccessFS.READ_FILE | ll.AccessFS.READ_DIR
     scoped = ll.Scope.SIGNAL | ll.Scope.ABSTRACT_UNIX_SOCKET
     with ll.Ruleset(scoped=scoped) as rules:
-        installation = frozenset(python_paths())
-        candidates = [*installation, *extra_python_paths(), *READ_ONLY_SYSTEM]
-        for path in _path_rules(candidates, list(spec.deny), installation):
-            rules.allow_path(path, read if os.path.isdir(path) else ll.AccessFS.READ_FILE)
+        for path, folder in spec.readable or readable_paths(spec.deny):
+            rules.allow_path(path, read if folder else ll.AccessFS.READ_FILE)
         for device in DEVICES:
             if os.path.exists(device):
                 rules.allow_path(device, ll.AccessFS.READ_FILE | ll.AccessFS.WRITE_FILE)
@@ -288,8 +299,9 @@ def apply_landlock(plan: Plan, spec: Spec) -> None:
         rules.restrict()
 
 
-def apply_seccomp() -> None:
-    """Deny the calls in DENIED_SYSCALLS with EPERM."""
+@functools.lru_cache(maxsize=1)
+def seccomp_program() -> bytes:
+    """The BPF program that denies DENIED_SYSCALLS with EPERM, compiled once per grader (libseccomp)."""
     import pyseccomp
 
     rules = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
@@ -298,7 +310,22 @@ def apply_seccomp() -> None:
             rules.add_rule(pyseccomp.ERRNO(errno.EPERM), name)
         except (OSError, ValueError, RuntimeError):
             continue  # a call this kernel or libseccomp does not know
-    rules.load()
+    with tempfile.TemporaryFile() as out:
+        rules.export_bpf(out)
+        out.seek(0)
+        return out.read()
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+def apply_seccomp(program: bytes = b"") -> None:
+    """Load the seccomp program (`seccomp_program()` unless given); no_new_privs must be set."""
+    program = program or seccomp_program()
+    code = ctypes.create_string_buffer(program, len(program))
+    fprog = _SockFprog(len(program) // 8, ctypes.addressof(code))  # 8 bytes per sock_filter instruction
+    _check(_libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0), "seccomp")
 
 
 def limit_resources(spec: Spec) -> None:
@@ -373,26 +400,24 @@ def end_like(code: int) -> None:
     os._exit(code)
 
 
-def _supervise(child: int) -> None:
-    """S: wait for G, reaping orphans (S is PID 1 of the namespace); exit as G did, once G has exited."""
-    while True:
-        try:
-            pid, status = os.waitpid(-1, 0)
-        except ChildProcessError:
-            os._exit(0)
-        except InterruptedError:
-            continue
-        if pid == child:
-            os._exit(exit_code(status))
-
-
 def run_confined(plan: Plan, spec: Spec, work: Callable[[], None], status_fd: int) -> None:
-    """In C (the child the grader started): build the tree and run `work` confined in G.
+    """In C (the child the grader started): enter the namespaces and run `work` confined in G.
 
     Writes one line to `status_fd`: `ok`, or `fail <step>: <reason>` when a step of the plan failed (then no
     student code ran). `work` must end the process itself (os._exit) after sending its results.
     """
     os.setpgrp()
+    student = 0
+
+    def stop(signum, frame) -> None:  # the grader is done with this child: end G, which C then reaps
+        if not student:
+            os._exit(0)
+        try:
+            os.kill(student, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    signal.signal(signal.SIGTERM, stop)
     ready_r, ready_w = os.pipe()
     step = "namespaces"
     try:
@@ -402,26 +427,29 @@ def run_confined(plan: Plan, spec: Spec, work: Callable[[], None], status_fd: in
         _report(status_fd, f"fail {step}: {exc}")
         os._exit(0)
     alive_r, alive_w = os.pipe()
-    supervisor = os.fork()
-    if supervisor == 0:  # S
+    student = os.fork()
+    if student == 0:  # G
         os.close(ready_r)
         os.close(alive_w)
         os.close(status_fd)
-        _prepare_supervisor(plan, spec, ready_w, alive_r, work)
+        _prepare_student(plan, spec, ready_w, alive_r, work)
     os.close(ready_w)
     os.close(alive_r)
     message = _read_line(ready_r)
     _report(status_fd, message or "fail setup: the student's process ended before it was ready")
     try:
-        _, status = os.waitpid(supervisor, 0)
+        _, status = os.waitpid(student, 0)
     except ChildProcessError:
         os._exit(0)
     end_like(exit_code(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))
 
 
-def _prepare_supervisor(plan: Plan, spec: Spec, ready_w: int, alive_r: int, work: Callable[[], None]) -> None:
-    step = "supervisor"
+def _prepare_student(plan: Plan, spec: Spec, ready_w: int, alive_r: int, work: Callable[[], None]) -> None:
+    """G: confine this process step by step (the first step that fails is reported and nothing runs), then
+    tell C it is ready and run `work`."""
+    step = "parent death signal"
     try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         if select.select([alive_r], [], [], 0)[0]:  # C died before PDEATHSIG was set
             os._exit(0)
@@ -437,21 +465,8 @@ def _prepare_supervisor(plan: Plan, spec: Spec, ready_w: int, alive_r: int, work
                 apply_landlock(plan, spec)
             if plan.seccomp:
                 step = "seccomp"
-                apply_seccomp()
-    except Exception as exc:  # noqa: BLE001
-        _report(ready_w, f"fail {step}: {exc}")
-        os._exit(0)
-    child = os.fork()
-    if child == 0:  # G
-        os.close(alive_r)
-        _prepare_student(plan, spec, ready_w, work)
-    os.close(ready_w)
-    _supervise(child)
-
-
-def _prepare_student(plan: Plan, spec: Spec, ready_w: int, work: Callable[[], None]) -> None:
-    step = "files"
-    try:
+                apply_seccomp(spec.seccomp)
+        step = "files"
         isolate_files((*spec.keep_fds, ready_w))
         step = "limits"
         limit_resources(spec)

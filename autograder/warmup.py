@@ -7,6 +7,7 @@ builds an optimizer. matplotlib.pyplot (half a second) is registered lazily: a c
 nothing, one that plots loads it then. Nothing here computes, so no thread pool is started before the fork.
 """
 
+import gc
 import importlib
 import os
 import sys
@@ -63,3 +64,8 @@ for name in ("landlockpy", "pyseccomp"):  # the sandbox's bindings (each may be 
         pass
 
 check_modules.preload_course(os.environ.get(COURSE_ENV))
+
+# what the fork server holds now is shared by every child: keep the collector from walking it (a walk
+# writes to every object's header, and each page it writes is copied into the child)
+gc.collect()
+gc.freeze()

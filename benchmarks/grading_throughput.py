@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -40,11 +41,14 @@ MIX = {"complete": 0.5, "partial": 0.2, "wrong": 0.15, "crashing": 0.1, "timing_
 
 
 def kinds_for(size: int, mix: dict[str, float] = MIX) -> list[str]:
-    """`size` submission kinds in the proportions of `mix` (largest remainders first)."""
+    """`size` submission kinds in the proportions of `mix` (largest remainders first), in a seeded shuffled order:
+    a class in name order is not sorted by kind (five timing-out submissions in a row would leave a core idle)."""
     counts = {k: int(size * share) for k, share in mix.items()}
     for kind in sorted(mix, key=lambda k: size * mix[k] - counts[k], reverse=True)[: size - sum(counts.values())]:
         counts[kind] += 1
-    return [kind for kind, n in counts.items() for _ in range(n)]
+    kinds = [kind for kind, n in counts.items() for _ in range(n)]
+    random.Random(0).shuffle(kinds)
+    return kinds
 
 
 def build_class(folder: Path, size: int, assignment_ids: list[str], mix: dict[str, float] = MIX) -> dict[str, int]:

@@ -489,7 +489,7 @@ def test_autograded_notebook_keeps_the_answers_and_restores_the_checks(tmp_path)
     the verdict shown as the check cell's output?"""
     import nbformat
 
-    from autograder.gradebook import autograded_notebook
+    from autograder.gradebook import autograded_notebook, with_cell_ids
 
     core = find_assignment(CORE)
     nb = solved_notebook(core)
@@ -499,7 +499,7 @@ def test_autograded_notebook_keeps_the_answers_and_restores_the_checks(tmp_path)
     path = write_notebook(nb, tmp_path / f"{CORE}.ipynb")
     graded = result("ben", fraction={2: 0.5})
     graded.path = str(path)
-    out = autograded_notebook(graded, core)
+    out = nbformat.from_dict(with_cell_ids(autograded_notebook(graded, core)))
     by_id = {c.metadata["nbgrader"]["grade_id"]: c for c in out.cells if "nbgrader" in c.metadata}
     for ex in core.exercises:
         cell = by_id[ex.check.grade_id]

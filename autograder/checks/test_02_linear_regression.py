@@ -37,7 +37,7 @@ import pytest
 import torch
 
 from autograder.compare import expect, ratio_hint, weight
-from autograder.probes import attempt, describe, leaf_state, probe, stand_in
+from autograder.probes import attempt, describe, is_reference_run, leaf_state, probe, stand_in
 
 F64 = torch.float64
 RTOL, ATOL = 1e-9, 1e-12  # float64 trajectories: equivalent formulas agree to ~1e-15
@@ -643,6 +643,13 @@ def one_epoch_run(ns, train, data, lr, batches, **kwargs) -> dict:
             update(model, x[rows], y[target_rows], w, b, **step_kwargs)
         return torch.cat([w.detach().flatten(), b.detach()]), evaluate(model, x, y)
 
+    w, b = leaf(w0), leaf(b0)
+    xc, yc = x.clone(), y.clone()
+    losses = call(train, linear(w, b), xc, yc, w, b, epochs=1, **lr_kwargs, **kwargs)
+    run = {"params": torch.cat([w.detach().flatten(), b.detach()]), "losses": losses}
+    run["kept"] = unchanged(xc, x) and unchanged(yc, y)
+    if not is_reference_run():  # the end points below are read from the reference only
+        return run
     paired, unpaired = batches
     ends = [replay(plan, **lr_kwargs) for plan in paired]
     every_row = list(range(x.shape[0]))
@@ -651,17 +658,8 @@ def one_epoch_run(ns, train, data, lr, batches, **kwargs) -> dict:
         "full_batch": replay([(every_row, every_row)], **lr_kwargs)[0][None],
         "default_lr": torch.stack([replay(plan)[0] for plan in paired]),
     }
-    w, b = leaf(w0), leaf(b0)
-    xc, yc = x.clone(), y.clone()
-    losses = call(train, linear(w, b), xc, yc, w, b, epochs=1, **lr_kwargs, **kwargs)
-    return {
-        "ends": torch.stack([e[0] for e in ends]),
-        "end_losses": torch.tensor([e[1] for e in ends], dtype=F64),
-        "known": known,
-        "params": torch.cat([w.detach().flatten(), b.detach()]),
-        "losses": losses,
-        "kept": unchanged(xc, x) and unchanged(yc, y),
-    }
+    ends_at = torch.stack([e[0] for e in ends])
+    return run | {"ends": ends_at, "end_losses": torch.tensor([e[1] for e in ends], dtype=F64), "known": known}
 
 
 def sgd_plans(n):
@@ -745,8 +743,9 @@ def minibatch_epochs(ns):
 @probe(exercise=4)
 def stochastic_defaults(ns):
     """SGD and mini-batch SGD with the default lr (and batch_size) for one epoch on data of the course's scale,
-    with the end points of every admissible order; and with every default, the number of losses returned."""
-    sgd_data, mb_data, full_data = course_problem(4), course_problem(6), course_problem(5)
+    with the end points of every admissible order; and with every default, the number of losses returned
+    (on two rows: the count is what matters, and 100 epochs of five rows would cost every student 500 updates)."""
+    sgd_data, mb_data, full_data = course_problem(4), course_problem(6), course_problem(2)
     out = {
         "sgd": one_epoch_run(ns, ns["train_with_SGD"], sgd_data, None, (sgd_plans(4)[0], [])),
         "minibatch": one_epoch_run(ns, ns["train_with_minibatchSGD"], mb_data, None, (minibatch_plans(6, 4)[0], [])),
