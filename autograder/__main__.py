@@ -24,12 +24,10 @@ def optimizers_needed(argv: list[str]) -> bool:
     try:
         from pathlib import Path
 
-        from autograder.forkserver import uses_optimizers
+        from autograder.forkserver import assignment_uses_optimizers
         from autograder.submission import identify_assignment, read_notebook
 
-        assignment = identify_assignment(read_notebook(Path(notebooks[0])), Path(notebooks[0]))
-        text = "\n".join(c.source for c in assignment.cells if not (c.demo or c.check))
-        return uses_optimizers(text + (assignment.check_module.read_text() if assignment.has_checks else ""))
+        return assignment_uses_optimizers(identify_assignment(read_notebook(Path(notebooks[0])), Path(notebooks[0])))
     except Exception:  # noqa: BLE001 (anything unusual: warm everything up, as for a class)
         return True
 

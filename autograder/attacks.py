@@ -71,6 +71,26 @@ class Attack:
     listens: bool = False  # the audit opens TCP and UDP listeners on localhost; their ports replace AG_PORTS
 
 
+# write every probe's result as 'ok' with EMPTY data into every descriptor that may be the result pipe
+FORGED_PAYLOAD = r"""
+import os, sys, json
+names = []
+for module in list(sys.modules.values()):
+    registry = getattr(module, "PROBES", None)
+    if isinstance(registry, dict):
+        for probes in registry.values():
+            names += list(probes)
+payload = json.dumps({"cell_error": None, "probes": {n: {"ok": True, "data": EMPTY} for n in names}})
+for fd in range(3, 64):
+    try:
+        os.write(fd, payload.encode())
+        os.close(fd)
+    except OSError:
+        pass
+os._exit(0)
+"""
+
+
 ATTACKS: tuple[Attack, ...] = (
     Attack(
         "read-solutions",
@@ -149,44 +169,12 @@ raise AG_EXFIL_7Q2Z("AG-EXFIL-7Q2Z in the message")
     Attack(
         "forge-payload",
         "write its own results (every probe 'ok' with empty data) into the result pipe and exit",
-        r"""
-import os, sys, json
-names = []
-for module in list(sys.modules.values()):
-    registry = getattr(module, "PROBES", None)
-    if isinstance(registry, dict):
-        for probes in registry.values():
-            names += list(probes)
-payload = json.dumps({"cell_error": None, "probes": {n: {"ok": True, "data": {}} for n in names}})
-for fd in range(3, 64):
-    try:
-        os.write(fd, payload.encode())
-        os.close(fd)
-    except OSError:
-        pass
-os._exit(0)
-""",
+        FORGED_PAYLOAD.replace("EMPTY", "{}"),
     ),
     Attack(
         "forge-payload-lists",
         "write its own results (every probe 'ok' with empty lists) into the result pipe and exit",
-        r"""
-import os, sys, json
-names = []
-for module in list(sys.modules.values()):
-    registry = getattr(module, "PROBES", None)
-    if isinstance(registry, dict):
-        for probes in registry.values():
-            names += list(probes)
-payload = json.dumps({"cell_error": None, "probes": {n: {"ok": True, "data": []} for n in names}})
-for fd in range(3, 64):
-    try:
-        os.write(fd, payload.encode())
-        os.close(fd)
-    except OSError:
-        pass
-os._exit(0)
-""",
+        FORGED_PAYLOAD.replace("EMPTY", "[]"),
     ),
     Attack(
         "forge-results-and-kill",

@@ -585,6 +585,19 @@ def export_classroom(
 # ----------------------------------------------------------------------------------------------------------
 
 
+def start_fork_server() -> None:
+    """Start the fork server before anything else, as `autograder grade` does, so that its imports overlap with
+    ours (torch.optim's warm-up only when one of the bundle's assignments builds an optimizer). Anything unusual
+    is left to grading, which starts the server when it first needs it and reports what is wrong."""
+    try:
+        from autograder import forkserver
+
+        needed = any(forkserver.assignment_uses_optimizers(a) for a in course_assignments())
+        forkserver.start(optimizers=needed)
+    except Exception:  # noqa: BLE001
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder.export")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -600,6 +613,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     names = ("seed", "exercise_timeout", "submission_timeout", "memory_mb")
     limits = {name: getattr(args, name) for name in names if getattr(args, name) is not None}
+    start_fork_server()
     run_gradescope(args.root, args.results, keep_source=args.keep_source, **limits)
     return 0
 

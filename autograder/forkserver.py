@@ -77,3 +77,9 @@ def uses_optimizers(code: str) -> bool:
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return True
     return bool(re.search(r"torch \. optim\b|from torch import[^\n]*\boptim\b|\boptim \.", names))
+
+
+def assignment_uses_optimizers(assignment) -> bool:
+    """Whether an assignment's graded cells (given and solution) or its check module build an optimizer."""
+    text = "\n".join(c.source for c in assignment.cells if not (c.demo or c.check))
+    return uses_optimizers(text + (assignment.check_module.read_text() if assignment.has_checks else ""))

@@ -7,16 +7,13 @@ release versions (issues 10 and 11), and its mutant catalogue is proved against 
 
 from __future__ import annotations
 
-import json
 import re
-import time
-from datetime import datetime
 
 import nbformat
 import numpy as np
 import pytest
 import torch
-from nbclient import NotebookClient
+from notebook_kernel import cell_seconds, images, markdown, printed, run_with_figure_recorder, solution_namespace
 
 from autograder.course import KIT_ROOT, find_assignment
 from autograder.mutation import load_catalogue
@@ -47,17 +44,7 @@ def notebook():
 
 @pytest.fixture(scope="module")
 def solved():
-    """The namespace of the instructor notebook's given and solution cells (no checks, no demos)."""
-    namespace: dict = {}
-    for cell in nbformat.read(SOURCE, as_version=4).cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and not meta.get("grade") and "demo" not in cell.metadata.get("tags", []):
-            exec(compile(cell.source, f"<cell {cell.id}>", "exec"), namespace)
-    return namespace
-
-
-def markdown(nb) -> str:
-    return "\n".join(cell.source for cell in nb.cells if cell.cell_type == "markdown")
+    return solution_namespace(SOURCE)
 
 
 # =============================================================================================
@@ -401,61 +388,10 @@ def test_gradient_check_builds_on_grad_of(assignment):
 # =============================================================================================
 # Top to bottom in a real kernel
 # =============================================================================================
-FIGURE_HOOK = """
-import matplotlib.pyplot as _plt
-_FIGURES = []
-_original_show = _plt.show
-
-
-def _recording_show(*args, **kwargs):
-    for number in _plt.get_fignums():
-        figure = _plt.figure(number)
-        _FIGURES.append([
-            {"title": ax.get_title(), "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(),
-             "drawn": len(ax.lines) + len(ax.collections) + len(ax.images) + len(ax.patches)}
-            for ax in figure.axes
-        ])
-    return _original_show(*args, **kwargs)
-
-
-_plt.show = _recording_show
-"""
-FIGURE_REPORT = "import json\nprint('FIGURES ' + json.dumps(_FIGURES))"
-
-
-def run_instrumented(path, allow_errors: bool):
-    """Run a notebook with a figure recorder after its setup cell; return the notebook, seconds and figures."""
-    nb = nbformat.read(path, as_version=4)
-    nb.cells.insert(2, nbformat.v4.new_code_cell(FIGURE_HOOK))
-    nb.cells.append(nbformat.v4.new_code_cell(FIGURE_REPORT))
-    start = time.monotonic()
-    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=allow_errors).execute()
-    seconds = time.monotonic() - start
-    report = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
-    figures = json.loads(report.split("FIGURES ", 1)[1])
-    del nb.cells[-1], nb.cells[2]
-    return nb, seconds, figures
-
-
-def printed(cell) -> str:
-    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
-
-
-def images(cell) -> int:
-    return sum("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
-
-
-def cell_seconds(cell) -> float:
-    timing = cell.metadata.get("execution", {})
-    start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
-    parse = lambda stamp: datetime.fromisoformat(stamp.replace("Z", "+00:00"))  # noqa: E731
-    return (parse(end) - parse(start)).total_seconds() if start and end else 0.0
-
-
 def test_instructor_notebook_runs_with_every_check_ok_and_drawn_figures(assignment):
     """Does the instructor notebook run in a kernel in under 60 s, every check OK, every figure drawn,
     titled and labelled, each figure cell in under 10 s?"""
-    nb, seconds, figures = run_instrumented(SOURCE, allow_errors=False)
+    nb, seconds, figures = run_with_figure_recorder(SOURCE, allow_errors=False)
     print(f"instructor notebook: {seconds:.1f} s")
     assert seconds < 60
     for ex in assignment.exercises:
@@ -471,7 +407,7 @@ def test_instructor_notebook_runs_with_every_check_ok_and_drawn_figures(assignme
 def test_release_says_not_answered_and_draws_no_empty_figure(assignment):
     """Does every check of the release raise `Exercise N: not answered yet`, every demo that needs answers
     print a note instead of a figure, and every figure drawn have data?"""
-    nb, seconds, figures = run_instrumented(RELEASE, allow_errors=True)
+    nb, seconds, figures = run_with_figure_recorder(RELEASE, allow_errors=True)
     print(f"release notebook: {seconds:.1f} s")
     assert seconds < 60
     checks = {ex.check.index: ex.number for ex in assignment.exercises}

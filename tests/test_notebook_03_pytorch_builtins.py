@@ -5,7 +5,6 @@ checks against the catalogue (issues 9, 10 and 11)."""
 from __future__ import annotations
 
 import contextlib
-import datetime
 import io
 import re
 import time
@@ -18,6 +17,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from nbclient import NotebookClient
+from notebook_kernel import cell_seconds, printed
 from torch.utils.data import DataLoader, TensorDataset
 
 from autograder.course import current_course, find_assignment
@@ -55,22 +55,12 @@ def is_check(cell) -> bool:
     return bool(cell.metadata.get("nbgrader", {}).get("grade"))
 
 
-def printed(cell) -> str:
-    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
-
-
 def errors(cell) -> list:
     return [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
 
 
 def images(cell) -> list:
     return [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
-
-
-def seconds(cell) -> float:
-    timing = cell.metadata.get("execution", {})
-    start, end = timing["iopub.status.busy"], timing["shell.execute_reply"]
-    return (datetime.datetime.fromisoformat(end) - datetime.datetime.fromisoformat(start)).total_seconds()
 
 
 @pytest.fixture(scope="module")
@@ -423,7 +413,7 @@ def test_instructor_notebook_runs_in_a_kernel_under_60_s_with_every_check_ok(exe
     assert [c.get("id") for c in code_cells(nb) if errors(c)] == []
     figures = [c for c in code_cells(nb) if "plt.show()" in c.source]
     assert all(len(images(c)) == 1 for c in figures)
-    assert max(seconds(c) for c in figures) < 10
+    assert max(cell_seconds(c) for c in figures) < 10
 
 
 def test_release_checks_say_not_answered_and_demos_draw_no_empty_figure(executed_release):
