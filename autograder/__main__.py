@@ -16,19 +16,31 @@ def course_argument(argv: list[str]) -> str | None:
 
 
 def optimizers_needed(argv: list[str]) -> bool:
-    """False only for `grade NOTEBOOK` when that assignment's cells and checks never build a torch.optim
-    optimizer (the fork server then skips torch.optim's one-second warm-up)."""
-    notebooks = [a for a in argv[1:] if a.endswith(".ipynb")]
-    if argv[:1] != ["grade"] or len(notebooks) != 1:
+    """False only for `grade PATH` when no assignment graded there builds a torch.optim optimizer in its cells or
+    checks (the fork server then skips torch.optim's one-second warm-up). PATH is one notebook, or a folder in
+    nbgrader's layout whose notebooks all sit under a folder named after a course assignment; anything else is
+    warmed up, as a child that needed it would otherwise import torch._dynamo itself."""
+    if argv[:1] != ["grade"] or len(argv) < 2 or argv[1].startswith("-"):
         return True
     try:
         from pathlib import Path
 
+        from autograder.course import course_assignments
         from autograder.forkserver import assignment_uses_optimizers
         from autograder.submission import identify_assignment, read_notebook
 
-        return assignment_uses_optimizers(identify_assignment(read_notebook(Path(notebooks[0])), Path(notebooks[0])))
-    except Exception:  # noqa: BLE001 (anything unusual: warm everything up, as for a class)
+        target = Path(argv[1])
+        if target.suffix == ".ipynb":
+            return assignment_uses_optimizers(identify_assignment(read_notebook(target), target))
+        known = {a.id: a for a in course_assignments()}
+        graded = set()
+        for notebook in target.rglob("*.ipynb"):
+            ids = known.keys() & set(notebook.relative_to(target).parts[:-1])
+            if len(ids) != 1:
+                return True
+            graded |= ids
+        return any(assignment_uses_optimizers(known[i]) for i in graded)
+    except Exception:  # noqa: BLE001 (anything unusual: warm everything up)
         return True
 
 

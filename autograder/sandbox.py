@@ -289,7 +289,10 @@ def apply_landlock(plan: Plan, spec: Spec) -> None:
     scoped = ll.Scope.SIGNAL | ll.Scope.ABSTRACT_UNIX_SOCKET
     with ll.Ruleset(scoped=scoped) as rules:
         for path, folder in spec.readable or readable_paths(spec.deny):
-            rules.allow_path(path, read if folder else ll.AccessFS.READ_FILE)
+            try:
+                rules.allow_path(path, read if folder else ll.AccessFS.READ_FILE)
+            except FileNotFoundError:  # gone since the list was made (a temporary file): nothing to allow
+                continue
         for device in DEVICES:
             if os.path.exists(device):
                 rules.allow_path(device, ll.AccessFS.READ_FILE | ll.AccessFS.WRITE_FILE)

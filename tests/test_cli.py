@@ -141,3 +141,26 @@ def test_export_classroom_never_overwrites_without_force(tmp_path, capsys):
     assert not (out / ".github").exists()
     assert main(["export", "classroom", "--out", str(out), "--force"]) == 0
     assert (out / "README.md").read_text() != "mine\n" and (out / ".github" / "workflows" / "classroom.yml").is_file()
+
+
+def test_the_optimizer_warm_up_is_skipped_only_where_no_graded_assignment_needs_it(tmp_path):
+    """Does `grade DIR` skip torch.optim's warm-up for a class of 02 (no optimizer in its cells or checks), and
+    keep it for a class that has 01 or 03, a flat folder, or any command it cannot read?"""
+    import shutil
+
+    from autograder.__main__ import optimizers_needed
+
+    release = KIT_ROOT / "release" / "02_linear_regression" / "02_linear_regression.ipynb"
+    for student in ("ann", "bob"):
+        target = tmp_path / "submitted" / student / "02_linear_regression" / release.name
+        target.parent.mkdir(parents=True)
+        shutil.copy(release, target)
+    assert optimizers_needed(["grade", str(tmp_path / "submitted")]) is False
+    assert optimizers_needed(["grade", str(target)]) is False
+    assert optimizers_needed(["grade", str(KIT_ROOT / "sample_class" / "submitted")]) is True  # 01 and 03 need it
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    shutil.copy(release, flat / "ann.ipynb")
+    assert optimizers_needed(["grade", str(flat)]) is True  # the assignment is not named by a folder
+    assert optimizers_needed(["grade", "--jobs", "2", str(flat)]) is True
+    assert optimizers_needed(["validate"]) is True
