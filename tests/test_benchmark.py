@@ -42,3 +42,34 @@ def test_benchmark_smoke():
         "autograder grade DIR --jobs 1 (sandbox off: measurement only)",
     ]
     assert "class: 2 submissions" in run.stdout and "sandbox cost at --jobs 1" in run.stdout
+
+
+def test_cold_start_phases_in_order():
+    """Does the phase clock grade a notebook as `autograder grade` does and print its phases in time order, the
+    student children after the fork server is ready?"""
+    notebook = (
+        REPO_ROOT
+        / "sample_class"
+        / "submitted"
+        / "ada_complete"
+        / "02_linear_regression"
+        / "02_linear_regression.ipynb"
+    )
+    run = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "benchmarks" / "cold_start_phases.py"), str(notebook)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO_ROOT,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "total" in run.stdout and "11/11" in run.stdout
+    phases = {}
+    for line in run.stderr.split("phases (seconds since the process started):", 1)[1].splitlines():
+        if line.strip():
+            at, name = line.strip().split("  ", 1)
+            phases[name.strip()] = float(at)
+    assert "5 student children" in run.stderr
+    ready = phases["sandbox plan decided (the fork server is ready)"]
+    assert phases["fork server asked to start"] < ready <= phases["first student child starts"]
+    assert phases["first student child starts"] < phases["last student child ends"] <= phases["done"]
