@@ -25,13 +25,13 @@ def mark(name: str) -> None:
         MARKS.append((name, time.perf_counter() - START))
 
 
-def timed(module, name: str, label: str, first_only: bool = True) -> None:
-    """Wrap `module.name` to mark when its first call (or every call) returns."""
+def timed(module, name: str, label: str) -> None:
+    """Wrap `module.name` to mark when its first call returns."""
     original, done = getattr(module, name), []
 
     def wrapper(*args, **kwargs):
         result = original(*args, **kwargs)
-        if not (first_only and done):
+        if not done:
             done.append(True)
             mark(label)
         return result
